@@ -1,0 +1,40 @@
+/**
+ * Wraps chunks in a pull-driven `ReadableStream` (high-water mark 0) that counts a chunk as
+ * sent only when the consumer pulls the next one, or the end: enqueuing is not sending
+ * (the mistake behind ky#694's fake-fast upload progress).
+ *
+ * @param onSent - called with the running total each time a chunk has been taken
+ * @param onEnd - called once, after the last chunk has been taken
+ */
+export function countedStream(
+  chunks: AsyncIterator<Uint8Array>,
+  onSent: (sent: number) => void,
+  onEnd: () => void,
+): ReadableStream<Uint8Array> {
+  let sent = 0;
+  let inFlight = 0;
+  return new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        if (inFlight > 0) {
+          sent += inFlight;
+          inFlight = 0;
+          onSent(sent);
+        }
+        let next = await chunks.next();
+        while (!next.done && next.value.byteLength === 0) next = await chunks.next();
+        if (next.done) {
+          controller.close();
+          onEnd();
+          return;
+        }
+        inFlight = next.value.byteLength;
+        controller.enqueue(next.value);
+      },
+      async cancel(reason) {
+        await chunks.return?.(reason);
+      },
+    },
+    { highWaterMark: 0 },
+  );
+}

@@ -1,0 +1,92 @@
+/** The names of rx-transfer's own error classes (ky's `HTTPError` and `NetworkError` are reused as they are). */
+export type TransferErrorName =
+  | 'TransferAbortError'
+  | 'TruncatedBodyError'
+  | 'ResponseParseError'
+  | 'InvalidTransferOptionError';
+
+/** Base of rx-transfer's own errors: the method and URL are in the message and on the error. */
+export abstract class TransferError extends Error {
+  abstract override readonly name: TransferErrorName;
+  readonly method: string;
+  readonly url: string;
+
+  constructor(message: string, method: string, url: string, options?: ErrorOptions) {
+    super(`${message}: ${method} ${url}`, options);
+    this.method = method;
+    this.url = url;
+  }
+}
+
+/** The exchange was aborted through the caller's `signal`. `cause` is the signal's reason. */
+export class TransferAbortError extends TransferError {
+  override readonly name = 'TransferAbortError';
+}
+
+/** The body ended before the trustworthy total (Content-Length or size hint) was reached. */
+export class TruncatedBodyError extends TransferError {
+  override readonly name = 'TruncatedBodyError';
+  readonly expected: number;
+  readonly received: number;
+
+  constructor(method: string, url: string, expected: number, received: number, cause?: unknown) {
+    super(`Response body ended after ${received} of ${expected} bytes`, method, url, { cause });
+    this.expected = expected;
+    this.received = received;
+  }
+}
+
+/** A `responseType: 'json'` body did not parse. `cause` is the parser's error; `text` the body (bounded). */
+export class ResponseParseError extends TransferError {
+  override readonly name = 'ResponseParseError';
+  readonly text: string;
+
+  constructor(method: string, url: string, text: string, cause: unknown) {
+    super('Response body is not valid JSON', method, url, { cause });
+    this.text = text;
+  }
+}
+
+/** An option was invalid; raised before any network traffic. `option` names it. */
+export class InvalidTransferOptionError extends TransferError {
+  override readonly name = 'InvalidTransferOptionError';
+  readonly option: string;
+
+  constructor(option: string, problem: string, method: string, url: string) {
+    super(`Invalid option \`${option}\`: ${problem}`, method, url);
+    this.option = option;
+  }
+}
+
+interface ErrorsByName {
+  TransferAbortError: TransferAbortError;
+  TruncatedBodyError: TruncatedBodyError;
+  ResponseParseError: ResponseParseError;
+  InvalidTransferOptionError: InvalidTransferOptionError;
+}
+
+/**
+ * Whether `error` is one of rx-transfer's errors, optionally of the given name. Matches by
+ * `name`, so it also works for errors from another realm (an iframe, a worker).
+ *
+ * @example
+ * ```ts
+ * import { isTransferError } from 'rx-transfer';
+ * if (isTransferError(error, 'TruncatedBodyError')) console.log(error.received);
+ * ```
+ */
+export function isTransferError<N extends TransferErrorName = TransferErrorName>(
+  error: unknown,
+  name?: N,
+): error is ErrorsByName[N] {
+  if (!(error instanceof Error) && (typeof error !== 'object' || error === null)) return false;
+  const actual = (error as { name?: unknown }).name;
+  return name === undefined ? typeof actual === 'string' && Object.hasOwn(knownNames, actual) : actual === name;
+}
+
+const knownNames: Record<TransferErrorName, true> = {
+  TransferAbortError: true,
+  TruncatedBodyError: true,
+  ResponseParseError: true,
+  InvalidTransferOptionError: true,
+};

@@ -1,0 +1,137 @@
+import type { TransportName } from './transport.js';
+
+/** Where a download's `total` came from, or `undefined` when no trustworthy total exists. */
+export type TotalSource = 'content-length' | 'size-hint';
+
+/** Fields every lifecycle event carries. */
+interface EventBase {
+  /** When the event happened: epoch milliseconds from a monotonic clock (`performance.timeOrigin + performance.now()`). */
+  readonly time: number;
+}
+
+/** Fields shared by both kinds of progress event. */
+export interface ProgressFields {
+  /** Bytes counted so far. Never decreases within one exchange. */
+  readonly loaded: number;
+  /** Total bytes when it is trustworthy, otherwise `undefined` (never invented). */
+  readonly total: number | undefined;
+  /** `loaded / total * 100`, or `undefined` when the total is unknown. */
+  readonly percent: number | undefined;
+  /** Recent throughput in bytes per second, averaged over about the last second. */
+  readonly rate: number;
+  /** Seconds left at the current rate, or `undefined` when the total or the rate is unknown. */
+  readonly eta: number | undefined;
+}
+
+/** The exchange began: the request is about to be handed to the transport. */
+export interface StartEvent extends EventBase {
+  readonly type: 'start';
+  /** 1 for the first attempt; higher when the exchange is re-sent. */
+  readonly attempt: number;
+  readonly method: string;
+  /** The absolute URL requested, after ky's prefix and search params. */
+  readonly url: string;
+  /** Which transport carries this attempt; see {@link TransportName}. */
+  readonly transport: TransportName;
+}
+
+/**
+ * Request body bytes handed to the network. A chunk counts once the network has pulled it
+ * (when it asks for the next one, or the body ends), not when it was queued. On the
+ * `fetch` transport, which cannot observe the body leaving, a single event reports the
+ * whole body once the response has begun (see {@link UploadProgressEvent.granularity}).
+ */
+export interface UploadProgressEvent extends EventBase, ProgressFields {
+  readonly type: 'upload-progress';
+  /** `'chunk'` when counted chunk by chunk; `'whole'` when only the end could be observed. */
+  readonly granularity: 'chunk' | 'whole';
+}
+
+/** The whole request body has been handed to the network. Only for requests with a body. */
+export interface SentEvent extends EventBase {
+  readonly type: 'sent';
+  /** Request body bytes sent. */
+  readonly bytes: number;
+}
+
+/** The response status and headers arrived. */
+export interface HeadersEvent extends EventBase {
+  readonly type: 'headers';
+  readonly status: number;
+  readonly statusText: string;
+  readonly headers: Headers;
+  /** The final URL, after redirects. */
+  readonly url: string;
+  readonly redirected: boolean;
+}
+
+/** Decoded response body bytes read so far. */
+export interface DownloadProgressEvent extends EventBase, ProgressFields {
+  readonly type: 'download-progress';
+  /** Where `total` came from; `undefined` together with `total`. */
+  readonly totalSource: TotalSource | undefined;
+}
+
+/** Times (as in {@link StartEvent.time}) at which each stage was reached. */
+export interface StageTimings {
+  readonly start: number;
+  /** Absent when the request had no body, or the response began before the body had gone. */
+  readonly sent?: number;
+  readonly headers: number;
+  readonly complete: number;
+}
+
+/** The exchange finished: the body is in the shape that was asked for. */
+export interface CompleteEvent<T> extends EventBase {
+  readonly type: 'complete';
+  /** The response body as asked for by `responseType`; `undefined` for `'none'` or a `sink`. */
+  readonly body: T;
+  readonly status: number;
+  readonly headers: Headers;
+  /** The first `keepBytes` bytes of the body, when `keepBytes` was set. */
+  readonly prefix?: Uint8Array;
+  /** Request body bytes sent (0 without a body). */
+  readonly uploaded: number;
+  /** Decoded response body bytes read (0 for `responseType: 'stream'`, whose body is the caller's). */
+  readonly downloaded: number;
+  readonly timings: StageTimings;
+}
+
+/**
+ * Every lifecycle event of one exchange, discriminated by `type`.
+ *
+ * The order is fixed, and tests enforce it:
+ *
+ * ```text
+ * start, upload-progress*, sent, headers, download-progress*, complete
+ * ```
+ *
+ * - `upload-progress` and `sent` appear only when the request has a body. `sent` is left out
+ *   when the server answered before the body was fully sent (the upload progress then stops
+ *   where it was).
+ * - Within one stream, `loaded` never decreases; when the total is known, the last progress
+ *   event equals it, and a 100% event is reported exactly once.
+ * - Any event may instead be followed by an error (a {@link TransferError} subclass) on the
+ *   observable's error channel; nothing follows `complete` or an error.
+ *
+ * @example
+ * ```ts
+ * import { transfer } from 'rx-transfer';
+ * transfer({ url: '/upload', method: 'POST', body: file }).subscribe((event) => {
+ *   if (event.type === 'upload-progress') bar.value = event.percent ?? 0;
+ * });
+ * ```
+ */
+export type TransferEvent<T = unknown> =
+  | StartEvent
+  | UploadProgressEvent
+  | SentEvent
+  | HeadersEvent
+  | DownloadProgressEvent
+  | CompleteEvent<T>;
+
+/** The `type` strings of {@link TransferEvent}, in lifecycle order. */
+export type TransferEventType = TransferEvent['type'];
+
+/** The progress events, the only ones progress sampling may thin out. */
+export type ProgressEvent = UploadProgressEvent | DownloadProgressEvent;

@@ -1,0 +1,21 @@
+import { filter, type OperatorFunction } from 'rxjs';
+import type { TransferEvent, TransferEventType } from '../events.js';
+
+/**
+ * Keeps only the events of the given types, narrowing the event type.
+ *
+ * @example
+ * ```ts
+ * import { ofType, transfer } from 'rx-transfer';
+ * transfer({ url: '/big.bin', responseType: 'blob' })
+ *   .pipe(ofType('download-progress'))
+ *   .subscribe(({ loaded, total }) => console.log(loaded, total));
+ * ```
+ */
+export function ofType<T, K extends TransferEventType>(
+  ...types: readonly [K, ...K[]]
+): OperatorFunction<TransferEvent<T>, Extract<TransferEvent<T>, { type: K }>> {
+  return filter((event): event is Extract<TransferEvent<T>, { type: K }> =>
+    (types as readonly string[]).includes(event.type),
+  );
+}

@@ -1,0 +1,98 @@
+import type { KyInstance, Options as KyOptions } from 'ky';
+
+/**
+ * What a request body may be. A `ReadableStream` has no known total; every other kind does.
+ * For a JSON value use the `json` option instead.
+ */
+export type TransferBody =
+  | string
+  | Blob
+  | ArrayBuffer
+  | ArrayBufferView
+  | URLSearchParams
+  | FormData
+  | ReadableStream<Uint8Array>;
+
+/** The shapes a response body can be delivered in; see {@link TransferOptions.responseType}. */
+export type ResponseType = 'json' | 'text' | 'blob' | 'arrayBuffer' | 'stream' | 'none';
+
+/** The body type delivered for each {@link ResponseType}, with `T` the caller's JSON type. */
+export interface ResponseBodyMap<T> {
+  json: T;
+  text: string;
+  blob: Blob;
+  arrayBuffer: ArrayBuffer;
+  stream: ReadableStream<Uint8Array>;
+  none: undefined;
+}
+
+/** How often progress events may be delivered: milliseconds between events, or once per animation frame. */
+export type ProgressInterval = number | 'frame';
+
+/** The request-building options that pass straight through to ky. */
+export type KyPassThroughOptions = Pick<
+  KyOptions,
+  | 'headers'
+  | 'searchParams'
+  | 'prefix'
+  | 'baseUrl'
+  | 'hooks'
+  | 'context'
+  | 'credentials'
+  | 'mode'
+  | 'cache'
+  | 'redirect'
+  | 'referrer'
+  | 'referrerPolicy'
+  | 'integrity'
+  | 'keepalive'
+  | 'priority'
+>;
+
+/**
+ * One exchange, described in one object. Never mutated.
+ *
+ * @typeParam J - the type of the `json` request body.
+ */
+export interface TransferOptions<J = unknown> extends KyPassThroughOptions {
+  /** The URL, resolved by ky against `prefix` and `baseUrl`. */
+  url: string | URL;
+  /** @default 'GET' */
+  method?: string;
+  /** The request body; see {@link TransferBody}. Exclusive with `json`. */
+  body?: TransferBody;
+  /** A value sent as JSON (`Content-Type: application/json`). Exclusive with `body`. */
+  json?: J;
+  /**
+   * The shape of `complete`'s body. `'stream'` hands the body over unread at the headers
+   * (the exchange completes there, with no download progress); `'none'` reads and drops it.
+   * @default 'json', or 'none' when a `sink` is given
+   */
+  responseType?: ResponseType;
+  /**
+   * Pipe the response body into this stream, with backpressure; `complete` then carries no
+   * body. The sink is aborted if the exchange fails or is cancelled, and closed on success.
+   */
+  sink?: WritableStream<Uint8Array>;
+  /** Keep the first N bytes of the response body on `complete.prefix`. @default 0 */
+  keepBytes?: number;
+  /**
+   * A response header that states the decoded body size (for example `x-decoded-length`),
+   * trusted as the download total even under `Content-Encoding`.
+   */
+  sizeHintHeader?: string;
+  /**
+   * The least time between two progress events of one kind. The first and the final
+   * progress event are always delivered. `0` delivers every chunk.
+   * @default 50
+   */
+  progressInterval?: ProgressInterval;
+  /** Size of the chunks a request body is streamed in, in bytes. @default 65536 */
+  uploadChunkSize?: number;
+  /** Most bytes of an error response's body kept as text on `HTTPError.data`. @default 65536 */
+  maxErrorBodyBytes?: number;
+  /** Ends the exchange with a {@link TransferAbortError} when aborted. */
+  signal?: AbortSignal;
+  /** A ky instance (from `ky.create`/`ky.extend`) whose defaults and hooks apply. @default ky */
+  ky?: KyInstance;
+}

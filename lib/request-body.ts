@@ -1,0 +1,91 @@
+import type { TransferBody } from './options.js';
+
+/** A request body made ready for either kind of transport. */
+export interface PreparedBody {
+  /** Bytes in the body, or `undefined` for a `ReadableStream`. */
+  readonly total: number | undefined;
+  /** The Content-Type the body implies (FormData's boundary included), if any. */
+  readonly contentType: string | undefined;
+  /** The body whole, for a transport that cannot stream; `undefined` when it cannot be replayed. */
+  readonly whole: Uint8Array | Blob | undefined;
+  /** The body's bytes in chunks of at most `chunkSize`, read lazily. */
+  chunks(chunkSize: number): AsyncIterator<Uint8Array>;
+}
+
+const encoder = new TextEncoder();
+
+/** Normalizes every supported body kind, or the `json` value, into a {@link PreparedBody}. */
+export async function prepareBody(body: TransferBody | undefined, json: unknown): Promise<PreparedBody | undefined> {
+  if (json !== undefined) return bytesBody(encoder.encode(JSON.stringify(json)), 'application/json');
+  if (body === undefined) return undefined;
+  if (typeof body === 'string') return bytesBody(encoder.encode(body), 'text/plain;charset=UTF-8');
+  if (body instanceof URLSearchParams) {
+    return bytesBody(encoder.encode(body.toString()), 'application/x-www-form-urlencoded;charset=UTF-8');
+  }
+  if (body instanceof ArrayBuffer) return bytesBody(new Uint8Array(body), undefined);
+  if (ArrayBuffer.isView(body))
+    return bytesBody(new Uint8Array(body.buffer, body.byteOffset, body.byteLength), undefined);
+  if (body instanceof Blob) return blobBody(body, body.type || undefined);
+  if (body instanceof FormData) {
+    const encoded = new Response(body);
+    return blobBody(await encoded.blob(), encoded.headers.get('content-type') ?? undefined);
+  }
+  return streamBody(body);
+}
+
+function bytesBody(bytes: Uint8Array, contentType: string | undefined): PreparedBody {
+  return {
+    total: bytes.byteLength,
+    contentType,
+    whole: bytes,
+    async *chunks(chunkSize) {
+      for (let offset = 0; offset < bytes.byteLength; offset += chunkSize) {
+        yield bytes.subarray(offset, offset + chunkSize);
+      }
+    },
+  };
+}
+
+function blobBody(blob: Blob, contentType: string | undefined): PreparedBody {
+  return {
+    total: blob.size,
+    contentType,
+    whole: blob,
+    async *chunks(chunkSize) {
+      for (let offset = 0; offset < blob.size; offset += chunkSize) {
+        yield new Uint8Array(await blob.slice(offset, offset + chunkSize).arrayBuffer());
+      }
+    },
+  };
+}
+
+function streamBody(stream: ReadableStream<Uint8Array>): PreparedBody {
+  return {
+    total: undefined,
+    contentType: undefined,
+    whole: undefined,
+    async *chunks() {
+      const reader = stream.getReader();
+      try {
+        for (;;) {
+          const { done, value } = await reader.read();
+          if (done) return;
+          if (!(value instanceof Uint8Array)) {
+            throw new TypeError(`A ReadableStream body must yield Uint8Array chunks, got ${describe(value)}`);
+          }
+          yield value;
+        }
+      } finally {
+        await reader.cancel().catch(() => undefined);
+        reader.releaseLock();
+      }
+    },
+  };
+}
+
+/** A short description of a value's type for error messages. */
+export function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (typeof value !== 'object') return typeof value;
+  return value.constructor?.name ?? 'object';
+}

@@ -1,0 +1,25 @@
+import { map, type Observable } from 'rxjs';
+import type { BodyOf, JsonTransferOptions } from './body-of.js';
+import { ofType } from './operators/of-type.js';
+import type { TransferOptions } from './options.js';
+import { transfer } from './transfer.js';
+
+/**
+ * The single-result form: the response body once, or the error once, like the old
+ * begin/end pair. Cold, cancelled by unsubscribing; works with `lastValueFrom`.
+ *
+ * @example
+ * ```ts
+ * import { lastValueFrom } from 'rxjs';
+ * import { transferResult } from 'rx-transfer';
+ * const user = await lastValueFrom(transferResult<User>({ url: '/api/me' }));
+ * ```
+ */
+export function transferResult<T = unknown, J = unknown>(options: JsonTransferOptions<J>): Observable<T>;
+export function transferResult<const O extends TransferOptions>(options: O): Observable<BodyOf<O>>;
+export function transferResult(options: TransferOptions): Observable<unknown> {
+  return transfer(options).pipe(
+    ofType('complete'),
+    map((event) => event.body),
+  );
+}
