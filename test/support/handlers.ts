@@ -1,0 +1,131 @@
+import { gzipSync } from 'node:zlib';
+import { delay, HttpResponse, http } from 'msw';
+
+/** The origin every mocked endpoint lives on. */
+export const API = 'http://api.test';
+
+/** What the mocked server saw, reset before each test. */
+export const seen = {
+  requests: [] as { method: string; url: string; headers: Headers }[],
+  /** Paths whose response body stream was cancelled by the client. */
+  cancelled: [] as string[],
+  /** Request bodies the server received, by path. */
+  bodies: new Map<string, Uint8Array>(),
+};
+
+export function resetSeen(): void {
+  seen.requests.length = 0;
+  seen.cancelled.length = 0;
+  seen.bodies.clear();
+}
+
+/** Bytes `0, 1, 2, …` modulo 251, so that any slice can be checked. */
+export function pattern(size: number, offset = 0): Uint8Array {
+  const bytes = new Uint8Array(size);
+  for (let i = 0; i < size; i++) bytes[i] = (offset + i) % 251;
+  return bytes;
+}
+
+/** A body of `size` pattern bytes in chunks of `chunk`, which records its own cancellation. */
+export function chunkedBody(path: string, size: number, chunk: number, stopAt = size): ReadableStream<Uint8Array> {
+  let offset = 0;
+  return new ReadableStream<Uint8Array>({
+    pull(controller) {
+      if (offset >= stopAt) return controller.close();
+      const length = Math.min(chunk, stopAt - offset);
+      controller.enqueue(pattern(length, offset));
+      offset += length;
+    },
+    cancel() {
+      seen.cancelled.push(path);
+    },
+  });
+}
+
+/** A body that sends `first` bytes, then waits until it is cancelled. */
+function hangingBody(path: string, first: number): ReadableStream<Uint8Array> {
+  return new ReadableStream<Uint8Array>({
+    start(controller) {
+      if (first > 0) controller.enqueue(pattern(first));
+    },
+    pull: () => new Promise<void>(() => undefined),
+    cancel() {
+      seen.cancelled.push(path);
+    },
+  });
+}
+
+/** `sent` bytes, then the connection drops (the stream errors on a later tick). */
+function cutBody(sent: number): ReadableStream<Uint8Array> {
+  return new ReadableStream<Uint8Array>({
+    start(controller) {
+      controller.enqueue(pattern(sent));
+      setTimeout(() => controller.error(new Error('connection dropped')), 20);
+    },
+  });
+}
+
+const intParam = (url: URL, name: string, fallback: number) => Number(url.searchParams.get(name) ?? fallback);
+
+export const handlers = [
+  http.all(`${API}/*`, ({ request }) => {
+    seen.requests.push({ method: request.method, url: request.url, headers: request.headers });
+  }),
+  http.get(`${API}/bytes`, ({ request }) => {
+    const url = new URL(request.url);
+    const size = intParam(url, 'size', 1000);
+    const headers = new Headers({ 'content-type': 'application/octet-stream' });
+    if (url.searchParams.get('length') !== 'none') headers.set('content-length', String(size));
+    const hint = url.searchParams.get('hint');
+    if (hint !== null) headers.set('x-decoded-length', hint);
+    return new HttpResponse(chunkedBody('/bytes', size, intParam(url, 'chunk', 256)), { headers });
+  }),
+  http.get(`${API}/gzip`, ({ request }) => {
+    const size = intParam(new URL(request.url), 'size', 10_000);
+    const compressed = gzipSync(pattern(size));
+    return new HttpResponse(compressed, {
+      headers: {
+        'content-encoding': 'gzip',
+        'content-length': String(compressed.byteLength),
+        'x-decoded-length': String(size),
+      },
+    });
+  }),
+  http.get(`${API}/json`, () => HttpResponse.json({ id: 7, name: 'seven' })),
+  http.get(`${API}/text`, () => HttpResponse.text('héllo wörld')),
+  http.get(`${API}/not-json`, () => new HttpResponse('{"id": 7,', { headers: { 'content-type': 'application/json' } })),
+  http.get(`${API}/empty`, () => new HttpResponse(null, { status: 204 })),
+  http.get(`${API}/status/:code`, ({ params }) => {
+    const status = Number(params.code);
+    return HttpResponse.text(`failure body for ${status}`, { status, headers: { 'retry-after': '3' } });
+  }),
+  http.get(`${API}/huge-error`, () =>
+    new HttpResponse(chunkedBody('/huge-error', 1_000_000, 4096), { status: 500 }),
+  ),
+  http.get(`${API}/network-error`, () => HttpResponse.error()),
+  http.get(`${API}/truncated`, () => new HttpResponse(cutBody(500), { headers: { 'content-length': '1000' } })),
+  http.get(`${API}/cut-unframed`, () => new HttpResponse(cutBody(500))),
+  http.get(`${API}/hang-body`, () => new HttpResponse(hangingBody('/hang-body', 100))),
+  http.get(`${API}/slow-headers`, async () => {
+    await delay('infinite');
+    return HttpResponse.text('never');
+  }),
+  http.all(`${API}/echo`, async ({ request }) => {
+    const body = new Uint8Array(await request.arrayBuffer());
+    seen.bodies.set('/echo', body);
+    return HttpResponse.json({
+      method: request.method,
+      size: body.byteLength,
+      contentType: request.headers.get('content-type'),
+      text: new TextDecoder().decode(body.subarray(0, 2000)),
+    });
+  }),
+  http.post(`${API}/upload-hang`, async ({ request }) => {
+    await request.arrayBuffer();
+    await delay('infinite');
+    return HttpResponse.text('never');
+  }),
+  http.get(`${API}/headers`, ({ request }) =>
+    HttpResponse.json(Object.fromEntries(request.headers.entries())),
+  ),
+];
