@@ -5,11 +5,13 @@
  *
  * @param onSent - called with the running total each time a chunk has been taken
  * @param onEnd - called once, after the last chunk has been taken
+ * @param onError - called with the source's own error, which fetch would hide behind its own
  */
 export function countedStream(
   chunks: AsyncIterator<Uint8Array>,
   onSent: (sent: number) => void,
   onEnd: () => void,
+  onError: (error: unknown) => void,
 ): ReadableStream<Uint8Array> {
   let sent = 0;
   let inFlight = 0;
@@ -21,8 +23,14 @@ export function countedStream(
           inFlight = 0;
           onSent(sent);
         }
-        let next = await chunks.next();
-        while (!next.done && next.value.byteLength === 0) next = await chunks.next();
+        let next: IteratorResult<Uint8Array>;
+        try {
+          do next = await chunks.next();
+          while (!next.done && next.value.byteLength === 0);
+        } catch (error) {
+          onError(error);
+          throw error;
+        }
         if (next.done) {
           controller.close();
           onEnd();

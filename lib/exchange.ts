@@ -26,7 +26,7 @@ type Emit = (event: TransferEvent<unknown>) => void;
  */
 export async function runExchange(options: TransferOptions, emit: Emit, signal: AbortSignal): Promise<void> {
   const method = methodOf(options);
-  const body = await prepareBody(options.body, options.json);
+  const body = await prepareBody(options.body, options.json, { method, url: String(options.url) });
   const transport = selectTransport(body);
   const started = startOnce(emit, transport);
   const upload = body === undefined ? undefined : createUploadTracker(body.total, emit);
@@ -49,7 +49,9 @@ export async function runExchange(options: TransferOptions, emit: Emit, signal: 
         normalized = value;
       },
     }),
-  );
+  ).catch((error: unknown) => {
+    throw upload?.failure() ?? error;
+  });
   const start = started(method, response.url);
   const failed = request ?? new Request(response.url || String(options.url), { method });
   upload?.atHeaders(!transport.streamsBody);
@@ -122,7 +124,8 @@ function requestBodyFor(
 ): BodyInit | undefined {
   if (body === undefined || upload === undefined) return undefined;
   if (transport.streamsBody) {
-    return countedStream(body.chunks(options.uploadChunkSize ?? DEFAULT_CHUNK_SIZE), upload.onSent, upload.onEnd);
+    const chunks = body.chunks(options.uploadChunkSize ?? DEFAULT_CHUNK_SIZE);
+    return countedStream(chunks, upload.onSent, upload.onEnd, upload.onError);
   }
   if (body.whole === undefined) {
     throw new InvalidTransferOptionError(

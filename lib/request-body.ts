@@ -1,3 +1,4 @@
+import { InvalidTransferOptionError } from './errors.js';
 import type { TransferBody } from './options.js';
 
 /** A request body made ready for either kind of transport. */
@@ -14,8 +15,18 @@ export interface PreparedBody {
 
 const encoder = new TextEncoder();
 
+/** The request a body belongs to, for error messages. */
+interface BodyOwner {
+  readonly method: string;
+  readonly url: string;
+}
+
 /** Normalizes every supported body kind, or the `json` value, into a {@link PreparedBody}. */
-export async function prepareBody(body: TransferBody | undefined, json: unknown): Promise<PreparedBody | undefined> {
+export async function prepareBody(
+  body: TransferBody | undefined,
+  json: unknown,
+  owner: BodyOwner,
+): Promise<PreparedBody | undefined> {
   if (json !== undefined) return bytesBody(encoder.encode(JSON.stringify(json)), 'application/json');
   if (body === undefined) return undefined;
   if (typeof body === 'string') return bytesBody(encoder.encode(body), 'text/plain;charset=UTF-8');
@@ -30,7 +41,7 @@ export async function prepareBody(body: TransferBody | undefined, json: unknown)
     const encoded = new Response(body);
     return blobBody(await encoded.blob(), encoded.headers.get('content-type') ?? undefined);
   }
-  return streamBody(body);
+  return streamBody(body, owner);
 }
 
 function bytesBody(bytes: Uint8Array, contentType: string | undefined): PreparedBody {
@@ -59,7 +70,7 @@ function blobBody(blob: Blob, contentType: string | undefined): PreparedBody {
   };
 }
 
-function streamBody(stream: ReadableStream<Uint8Array>): PreparedBody {
+function streamBody(stream: ReadableStream<Uint8Array>, owner: BodyOwner): PreparedBody {
   return {
     total: undefined,
     contentType: undefined,
@@ -71,7 +82,8 @@ function streamBody(stream: ReadableStream<Uint8Array>): PreparedBody {
           const { done, value } = await reader.read();
           if (done) return;
           if (!(value instanceof Uint8Array)) {
-            throw new TypeError(`A ReadableStream body must yield Uint8Array chunks, got ${describe(value)}`);
+            const problem = `a ReadableStream body must yield Uint8Array chunks, got ${describe(value)}`;
+            throw new InvalidTransferOptionError('body', problem, owner.method, owner.url);
           }
           yield value;
         }

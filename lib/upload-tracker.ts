@@ -13,6 +13,10 @@ export interface UploadTracker {
    * body not yet finished stops being reported (the server answered early).
    */
   readonly atHeaders: (sentWhole: boolean) => void;
+  /** The body source failed with `error`. */
+  readonly onError: (error: unknown) => void;
+  /** The body source's own error, if it failed. */
+  readonly failure: () => unknown;
   /** Bytes sent so far. */
   readonly sent: () => number;
   /** When `sent` was reported, if it was. */
@@ -28,6 +32,7 @@ export function createUploadTracker(
   let sent = 0;
   let sentAt: number | undefined;
   let closed = false;
+  let failure: unknown;
   const progress = (bytes: number, granularity: 'chunk' | 'whole') => {
     const time = now();
     sent = bytes;
@@ -53,6 +58,10 @@ export function createUploadTracker(
       }
       closed = true;
     },
+    onError: (error) => {
+      failure ??= error;
+    },
+    failure: () => failure,
     sent: () => sent,
     sentAt: () => sentAt,
   };
