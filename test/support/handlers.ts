@@ -104,7 +104,6 @@ export const handlers = [
   ),
   http.get(`${API}/network-error`, () => HttpResponse.error()),
   http.get(`${API}/truncated`, () => new HttpResponse(cutBody(500), { headers: { 'content-length': '1000' } })),
-  http.get(`${API}/cut-unframed`, () => new HttpResponse(cutBody(500))),
   http.get(`${API}/hang-body`, () => new HttpResponse(hangingBody('/hang-body', 100))),
   http.get(`${API}/slow-headers`, async () => {
     await delay('infinite');
