@@ -6,13 +6,16 @@
  * @param onSent - called with the running total each time a chunk has been taken
  * @param onEnd - called once, after the last chunk has been taken
  * @param onError - called with the source's own error, which fetch would hide behind its own
+ * @param signal - aborting it releases the source at once, whether or not fetch cancels the stream
  */
 export function countedStream(
   chunks: AsyncIterator<Uint8Array>,
   onSent: (sent: number) => void,
   onEnd: () => void,
   onError: (error: unknown) => void,
+  signal: AbortSignal,
 ): ReadableStream<Uint8Array> {
+  signal.addEventListener('abort', () => void chunks.return?.(signal.reason), { once: true });
   let sent = 0;
   let inFlight = 0;
   return new ReadableStream<Uint8Array>(

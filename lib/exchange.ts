@@ -36,7 +36,7 @@ export async function runExchange(options: TransferOptions, emit: Emit, signal: 
     options.url,
     kyOptionsFor(options, {
       method,
-      body: requestBodyFor(body, transport, upload, options),
+      body: requestBodyFor(body, transport, upload, options, signal),
       contentType: body?.contentType,
       signal,
       fetch: (input, init) => {
@@ -121,11 +121,12 @@ function requestBodyFor(
   transport: Transport,
   upload: UploadTracker | undefined,
   options: TransferOptions,
+  signal: AbortSignal,
 ): BodyInit | undefined {
   if (body === undefined || upload === undefined) return undefined;
   if (transport.streamsBody) {
     const chunks = body.chunks(options.uploadChunkSize ?? DEFAULT_CHUNK_SIZE);
-    return countedStream(chunks, upload.onSent, upload.onEnd, upload.onError);
+    return countedStream(chunks, upload.onSent, upload.onEnd, upload.onError, signal);
   }
   if (body.whole === undefined) {
     throw new InvalidTransferOptionError(

@@ -75,22 +75,25 @@ function streamBody(stream: ReadableStream<Uint8Array>, owner: BodyOwner): Prepa
     total: undefined,
     contentType: undefined,
     whole: undefined,
-    async *chunks() {
+    // A hand-written iterator, not a generator: `return()` must cancel a read that is under
+    // way, and a generator's `return()` waits for its pending `await` first.
+    chunks() {
       const reader = stream.getReader();
-      try {
-        for (;;) {
+      return {
+        async next() {
           const { done, value } = await reader.read();
-          if (done) return;
+          if (done) return { done: true, value: undefined };
           if (!(value instanceof Uint8Array)) {
             const problem = `a ReadableStream body must yield Uint8Array chunks, got ${describe(value)}`;
             throw new InvalidTransferOptionError('body', problem, owner.method, owner.url);
           }
-          yield value;
-        }
-      } finally {
-        await reader.cancel().catch(() => undefined);
-        reader.releaseLock();
-      }
+          return { done: false, value };
+        },
+        async return(reason?: unknown) {
+          await reader.cancel(reason).catch(() => undefined);
+          return { done: true, value: undefined };
+        },
+      };
     },
   };
 }

@@ -9,6 +9,8 @@ export const seen = {
   requests: [] as { method: string; url: string; headers: Headers }[],
   /** Paths whose response body stream was cancelled by the client. */
   cancelled: [] as string[],
+  /** Paths whose request signal fired: the client went away before the response was sent. */
+  aborted: [] as string[],
   /** Request bodies the server received, by path. */
   bodies: new Map<string, Uint8Array>(),
 };
@@ -16,6 +18,7 @@ export const seen = {
 export function resetSeen(): void {
   seen.requests.length = 0;
   seen.cancelled.length = 0;
+  seen.aborted.length = 0;
   seen.bodies.clear();
 }
 
@@ -105,7 +108,8 @@ export const handlers = [
   http.get(`${API}/network-error`, () => HttpResponse.error()),
   http.get(`${API}/truncated`, () => new HttpResponse(cutBody(500), { headers: { 'content-length': '1000' } })),
   http.get(`${API}/hang-body`, () => new HttpResponse(hangingBody('/hang-body', 100))),
-  http.get(`${API}/slow-headers`, async () => {
+  http.get(`${API}/slow-headers`, async ({ request }) => {
+    request.signal.addEventListener('abort', () => seen.aborted.push('/slow-headers'));
     await delay('infinite');
     return HttpResponse.text('never');
   }),
