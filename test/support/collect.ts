@@ -46,8 +46,11 @@ export function lastOf<T, K extends TransferEvent<T>['type']>(
   return found as Extract<TransferEvent<T>, { type: K }>;
 }
 
-/** Checks the progress invariants: `loaded` never decreases, the last equals a known total, 100% once. */
-export function progressInvariants(progress: readonly ProgressEvent[]): string[] {
+/**
+ * Checks the progress invariants: `loaded` never decreases nor passes a known total; and, for
+ * a stream that `finished`, the last equals a known total and 100% is reported exactly once.
+ */
+export function progressInvariants(progress: readonly ProgressEvent[], finished = true): string[] {
   const problems: string[] = [];
   progress.forEach((event, index) => {
     const previous = progress[index - 1];
@@ -56,6 +59,10 @@ export function progressInvariants(progress: readonly ProgressEvent[]): string[]
     if (event.total !== progress[0]?.total) problems.push(`total changed at ${index}`);
   });
   const last = progress.at(-1);
+  if (!finished) {
+    if (progress.filter((event) => event.percent === 100).length > 1) problems.push('100% reported more than once');
+    return problems;
+  }
   if (last?.total !== undefined && last.loaded !== last.total) problems.push('final progress is not the total');
   const hundreds = progress.filter((event) => event.percent === 100).length;
   if (last?.total !== undefined && last.total > 0 && hundreds !== 1) problems.push(`100% reported ${hundreds} times`);

@@ -114,7 +114,9 @@ export const handlers = [
     return HttpResponse.text('never');
   }),
   http.all(`${API}/echo`, async ({ request }) => {
-    const body = new Uint8Array(await request.arrayBuffer());
+    const received = await request.arrayBuffer().catch(() => undefined);
+    if (received === undefined) return HttpResponse.error(); // the client went away mid-upload
+    const body = new Uint8Array(received);
     seen.bodies.set('/echo', body);
     return HttpResponse.json({
       method: request.method,
@@ -124,7 +126,7 @@ export const handlers = [
     });
   }),
   http.post(`${API}/upload-hang`, async ({ request }) => {
-    await request.arrayBuffer();
+    await request.arrayBuffer().catch(() => undefined);
     await delay('infinite');
     return HttpResponse.text('never');
   }),
