@@ -12,3 +12,6 @@ export type BodyOf<O, T = unknown> = O extends { sink: WritableStream<Uint8Array
 
 /** Options of a call whose body is JSON of a type the caller names. */
 export type JsonTransferOptions<J = unknown> = TransferOptions<J> & { responseType?: 'json'; sink?: undefined };
+
+/** Options `O` with any key that {@link TransferOptions} does not know turned into a type error. */
+export type ExactOptions<O> = O & { [K in Exclude<keyof O, keyof TransferOptions>]: never };

@@ -1,5 +1,5 @@
 import { map, type Observable } from 'rxjs';
-import type { BodyOf, JsonTransferOptions } from './body-of.js';
+import type { BodyOf, ExactOptions, JsonTransferOptions } from './body-of.js';
 import { ofType } from './operators/of-type.js';
 import type { TransferOptions } from './options.js';
 import { transfer } from './transfer.js';
@@ -16,7 +16,7 @@ import { transfer } from './transfer.js';
  * ```
  */
 export function transferResult<T = unknown, J = unknown>(options: JsonTransferOptions<J>): Observable<T>;
-export function transferResult<const O extends TransferOptions>(options: O): Observable<BodyOf<O>>;
+export function transferResult<const O extends TransferOptions>(options: ExactOptions<O>): Observable<BodyOf<O>>;
 export function transferResult(options: TransferOptions): Observable<unknown> {
   return transfer(options).pipe(
     ofType('complete'),

@@ -1,5 +1,5 @@
 import { map, type Observable, ReplaySubject, share } from 'rxjs';
-import type { BodyOf, JsonTransferOptions } from './body-of.js';
+import type { BodyOf, ExactOptions, JsonTransferOptions } from './body-of.js';
 import type {
   CompleteEvent,
   DownloadProgressEvent,
@@ -44,7 +44,7 @@ export interface TransferStages<T> {
  * ```
  */
 export function transferStages<T = unknown, J = unknown>(options: JsonTransferOptions<J>): TransferStages<T>;
-export function transferStages<const O extends TransferOptions>(options: O): TransferStages<BodyOf<O>>;
+export function transferStages<const O extends TransferOptions>(options: ExactOptions<O>): TransferStages<BodyOf<O>>;
 export function transferStages(options: TransferOptions): TransferStages<unknown> {
   const events$ = transfer(options).pipe(
     share({

@@ -1,5 +1,5 @@
 import { Observable } from 'rxjs';
-import type { BodyOf, JsonTransferOptions } from './body-of.js';
+import type { BodyOf, ExactOptions, JsonTransferOptions } from './body-of.js';
 import { TransferAbortError } from './errors.js';
 import type { TransferEvent } from './events.js';
 import { runExchange } from './exchange.js';
@@ -26,7 +26,9 @@ import { methodOf, validateOptions } from './validate-options.js';
  * ```
  */
 export function transfer<T = unknown, J = unknown>(options: JsonTransferOptions<J>): Observable<TransferEvent<T>>;
-export function transfer<const O extends TransferOptions>(options: O): Observable<TransferEvent<BodyOf<O>>>;
+export function transfer<const O extends TransferOptions>(
+  options: ExactOptions<O>,
+): Observable<TransferEvent<BodyOf<O>>>;
 export function transfer(options: TransferOptions): Observable<TransferEvent<unknown>> {
   const events$ = new Observable<TransferEvent<unknown>>((subscriber) => {
     try {

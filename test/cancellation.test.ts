@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { type TransferEvent, TransferAbortError, type TransferOptions, transfer } from '../lib/index.js';
+import { TransferAbortError, type TransferEvent, type TransferOptions, transfer } from '../lib/index.js';
 import { collect, sequence, sleep } from './support/collect.js';
 import { API, seen } from './support/handlers.js';
 import { useMockServer } from './support/mock-server.js';
@@ -73,7 +73,10 @@ describe('cancellation by unsubscribing', () => {
   });
 
   it('aborts the body read mid-download, and no event follows', async () => {
-    const run = unsubscribeAt({ url: `${API}/hang-body`, responseType: 'text', progressInterval: 0 }, 'download-progress');
+    const run = unsubscribeAt(
+      { url: `${API}/hang-body`, responseType: 'text', progressInterval: 0 },
+      'download-progress',
+    );
     await eventually(() => seen.cancelled.includes('/hang-body'));
     await sleep(50);
     expect(sequence(run.events)).toEqual(['start', 'headers', 'download-progress+']);
@@ -82,7 +85,10 @@ describe('cancellation by unsubscribing', () => {
 
   it('cancels the request body mid-upload', async () => {
     const { body, state } = stalledBody(1000);
-    const run = unsubscribeAt({ url: `${API}/upload-hang`, method: 'POST', body, progressInterval: 0 }, 'upload-progress');
+    const run = unsubscribeAt(
+      { url: `${API}/upload-hang`, method: 'POST', body, progressInterval: 0 },
+      'upload-progress',
+    );
     await eventually(() => state.cancelled);
     await sleep(50);
     expect(sequence(run.events)).toEqual(['start', 'upload-progress+']);

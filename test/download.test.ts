@@ -13,12 +13,21 @@ describe('downloads', () => {
     );
     expect(error).toBeUndefined();
     expect(sequence(events)).toEqual(['start', 'headers', 'download-progress+', 'complete']);
-    expect(events[0]).toMatchObject({ type: 'start', attempt: 1, method: 'GET', url: `${API}/bytes?size=5000&chunk=700` });
+    expect(events[0]).toMatchObject({
+      type: 'start',
+      attempt: 1,
+      method: 'GET',
+      url: `${API}/bytes?size=5000&chunk=700`,
+    });
     expect(lastOf(events, 'headers')).toMatchObject({ status: 200, statusText: 'OK', redirected: false });
     const progress = progressOf(events, 'download-progress');
     expect(progressInvariants(progress)).toEqual([]);
     expect(progress.every((event) => event.total === 5000 && event.type === 'download-progress')).toBe(true);
-    expect(lastOf(events, 'download-progress')).toMatchObject({ loaded: 5000, percent: 100, totalSource: 'content-length' });
+    expect(lastOf(events, 'download-progress')).toMatchObject({
+      loaded: 5000,
+      percent: 100,
+      totalSource: 'content-length',
+    });
     const complete = lastOf(events, 'complete');
     expect(new Uint8Array(complete.body as ArrayBuffer)).toEqual(pattern(5000));
     expect(complete).toMatchObject({ status: 200, downloaded: 5000, uploaded: 0 });
@@ -34,9 +43,9 @@ describe('downloads', () => {
     );
     expect(sequence(events)).toEqual(['start', 'headers', 'download-progress+', 'complete']);
     const progress = progressOf(events, 'download-progress');
-    expect(progress.every((event) => event.total === undefined && event.percent === undefined && event.eta === undefined)).toBe(
-      true,
-    );
+    expect(
+      progress.every((event) => event.total === undefined && event.percent === undefined && event.eta === undefined),
+    ).toBe(true);
     expect(progress.at(-1)?.loaded).toBe(3000);
     const blob = lastOf(events, 'complete').body as Blob;
     expect(new Uint8Array(await blob.arrayBuffer())).toEqual(pattern(3000));

@@ -86,7 +86,11 @@ describe('invalid input', () => {
     ['json with a cycle', { url: `${API}/echo`, method: 'POST', json: cyclic() }, 'json'],
     ['an unknown responseType', { url: `${API}/json`, responseType: 'xml' }, 'responseType'],
     ['a sink that is not a WritableStream', { url: `${API}/json`, sink: {} }, 'sink'],
-    ['a sink with a body shape', { url: `${API}/json`, sink: new WritableStream(), responseType: 'text' }, 'responseType'],
+    [
+      'a sink with a body shape',
+      { url: `${API}/json`, sink: new WritableStream(), responseType: 'text' },
+      'responseType',
+    ],
     ['a negative keepBytes', { url: `${API}/json`, keepBytes: -1 }, 'keepBytes'],
     ['a NaN progressInterval', { url: `${API}/json`, progressInterval: Number.NaN }, 'progressInterval'],
     ['a zero uploadChunkSize', { url: `${API}/json`, uploadChunkSize: 0 }, 'uploadChunkSize'],

@@ -103,7 +103,8 @@ describe('properties over random sizes, chunkings and abort points', () => {
         const downloads = progressOf(events, 'download-progress');
         expect(progressInvariants(uploads, types.includes('sent'))).toEqual([]);
         expect(progressInvariants(downloads, types.includes('complete'))).toEqual([]);
-        if (s.upload !== undefined && s.uploadKind === 'stream') expect(uploads.every((e) => e.total === undefined)).toBe(true);
+        if (s.upload !== undefined && s.uploadKind === 'stream')
+          expect(uploads.every((e) => e.total === undefined)).toBe(true);
         const complete = events.find((event) => event.type === 'complete');
         if (complete !== undefined) {
           const expectedUpload = s.upload ?? 0;

@@ -28,7 +28,8 @@ function sampled(marbles: string, interval: Parameters<typeof sampleProgress>[0]
   const scheduler = new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
   const out: string[] = [];
   scheduler.run(({ cold }) => {
-    const label = (event: Event) => `${scheduler.now()}:${event.type === 'upload-progress' ? 'up' : event.type === 'download-progress' ? 'down' : event.type}${event.n || ''}`;
+    const label = (event: Event) =>
+      `${scheduler.now()}:${event.type === 'upload-progress' ? 'up' : event.type === 'download-progress' ? 'down' : event.type}${event.n || ''}`;
     const subscription = cold(marbles, values)
       .pipe(sampleProgress<Event>(interval))
       .subscribe({

@@ -13,7 +13,12 @@ interface Echo {
 
 describe('stages of one transfer', () => {
   it('sends one request however many stages are subscribed', async () => {
-    const stages = transferStages<Echo>({ url: `${API}/echo`, method: 'POST', body: pattern(50_000), progressInterval: 0 });
+    const stages = transferStages<Echo>({
+      url: `${API}/echo`,
+      method: 'POST',
+      body: pattern(50_000),
+      progressInterval: 0,
+    });
     const [upload, headers, result] = await Promise.all([
       lastValueFrom(stages.uploadProgress$.pipe(toArray())),
       firstValueFrom(stages.headers$),

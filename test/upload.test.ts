@@ -24,7 +24,12 @@ function formData(): FormData {
 
 const cases: { kind: string; body: () => TransferBody; size: number; contentType: RegExp | null }[] = [
   { kind: 'string', body: () => 'héllo'.repeat(1000), size: 6000, contentType: /^text\/plain;charset=utf-8$/i },
-  { kind: 'Blob', body: () => new Blob([pattern(70_000) as BlobPart], { type: 'image/png' }), size: 70_000, contentType: /^image\/png$/ },
+  {
+    kind: 'Blob',
+    body: () => new Blob([pattern(70_000) as BlobPart], { type: 'image/png' }),
+    size: 70_000,
+    contentType: /^image\/png$/,
+  },
   { kind: 'File', body: () => new File([pattern(5000) as BlobPart], 'a.bin'), size: 5000, contentType: null },
   { kind: 'ArrayBuffer', body: () => pattern(140_000).buffer as ArrayBuffer, size: 140_000, contentType: null },
   { kind: 'typed-array view', body: () => pattern(10_000).subarray(1000, 9000), size: 8000, contentType: null },
@@ -38,26 +43,35 @@ const cases: { kind: string; body: () => TransferBody; size: number; contentType
 ];
 
 describe('uploads', () => {
-  it.each(cases)('sends a $kind body in counted chunks, reaching its total once', async ({ body, size, contentType }) => {
-    const { events, error } = await collect(
-      transfer<Echo>({ url: `${API}/echo`, method: 'POST', body: body(), uploadChunkSize: 4096, progressInterval: 0 }),
-    );
-    expect(error).toBeUndefined();
-    expect(sequence(events)).toEqual(fullSequence);
-    expect(events[0]).toMatchObject({ type: 'start', method: 'POST', transport: 'fetch-stream' });
-    const progress = progressOf(events, 'upload-progress');
-    expect(progressInvariants(progress)).toEqual([]);
-    expect(progress).toHaveLength(Math.ceil(size / 4096));
-    expect(progress.at(-1)).toMatchObject({ loaded: size, total: size, percent: 100, granularity: 'chunk' });
-    expect(lastOf(events, 'sent').bytes).toBe(size);
-    const complete = lastOf(events, 'complete');
-    expect(complete.body.size).toBe(size);
-    expect(complete.uploaded).toBe(size);
-    if (contentType === null) expect(complete.body.contentType).toBeNull();
-    else expect(complete.body.contentType).toMatch(contentType);
-    expect(complete.timings.sent).toBeGreaterThanOrEqual(complete.timings.start);
-    expect(complete.timings.sent).toBeLessThanOrEqual(complete.timings.headers);
-  });
+  it.each(cases)(
+    'sends a $kind body in counted chunks, reaching its total once',
+    async ({ body, size, contentType }) => {
+      const { events, error } = await collect(
+        transfer<Echo>({
+          url: `${API}/echo`,
+          method: 'POST',
+          body: body(),
+          uploadChunkSize: 4096,
+          progressInterval: 0,
+        }),
+      );
+      expect(error).toBeUndefined();
+      expect(sequence(events)).toEqual(fullSequence);
+      expect(events[0]).toMatchObject({ type: 'start', method: 'POST', transport: 'fetch-stream' });
+      const progress = progressOf(events, 'upload-progress');
+      expect(progressInvariants(progress)).toEqual([]);
+      expect(progress).toHaveLength(Math.ceil(size / 4096));
+      expect(progress.at(-1)).toMatchObject({ loaded: size, total: size, percent: 100, granularity: 'chunk' });
+      expect(lastOf(events, 'sent').bytes).toBe(size);
+      const complete = lastOf(events, 'complete');
+      expect(complete.body.size).toBe(size);
+      expect(complete.uploaded).toBe(size);
+      if (contentType === null) expect(complete.body.contentType).toBeNull();
+      else expect(complete.body.contentType).toMatch(contentType);
+      expect(complete.timings.sent).toBeGreaterThanOrEqual(complete.timings.start);
+      expect(complete.timings.sent).toBeLessThanOrEqual(complete.timings.headers);
+    },
+  );
 
   it('sends the exact bytes of a typed-array view, not its whole buffer', async () => {
     const source = pattern(10_000);
@@ -107,9 +121,7 @@ describe('uploads', () => {
         else controller.enqueue(next);
       },
     });
-    const { events } = await collect(
-      transfer<Echo>({ url: `${API}/echo`, method: 'POST', body, progressInterval: 0 }),
-    );
+    const { events } = await collect(transfer<Echo>({ url: `${API}/echo`, method: 'POST', body, progressInterval: 0 }));
     expect(sequence(events)).toEqual(fullSequence);
     const progress = progressOf(events, 'upload-progress');
     expect(progress.map((event) => event.loaded)).toEqual([1000, 3000, 3500]);
@@ -122,7 +134,10 @@ describe('uploads', () => {
     const body = new ReadableStream({ start: (c) => c.enqueue('text' as never) }) as ReadableStream<Uint8Array>;
     const { error } = await collect(transfer({ url: `${API}/echo`, method: 'POST', body }));
     expect(error).toBeInstanceOf(InvalidTransferOptionError);
-    expect(error).toMatchObject({ option: 'body', message: expect.stringMatching(/Uint8Array chunks, got string: POST/) });
+    expect(error).toMatchObject({
+      option: 'body',
+      message: expect.stringMatching(/Uint8Array chunks, got string: POST/),
+    });
   });
 
   it('sends an empty body with a sent event and no progress', async () => {

@@ -102,9 +102,7 @@ export const handlers = [
     const status = Number(params.code);
     return HttpResponse.text(`failure body for ${status}`, { status, headers: { 'retry-after': '3' } });
   }),
-  http.get(`${API}/huge-error`, () =>
-    new HttpResponse(chunkedBody('/huge-error', 1_000_000, 4096), { status: 500 }),
-  ),
+  http.get(`${API}/huge-error`, () => new HttpResponse(chunkedBody('/huge-error', 1_000_000, 4096), { status: 500 })),
   http.get(`${API}/network-error`, () => HttpResponse.error()),
   http.get(`${API}/truncated`, () => new HttpResponse(cutBody(500), { headers: { 'content-length': '1000' } })),
   http.get(`${API}/hang-body`, () => new HttpResponse(hangingBody('/hang-body', 100))),
@@ -130,7 +128,5 @@ export const handlers = [
     await delay('infinite');
     return HttpResponse.text('never');
   }),
-  http.get(`${API}/headers`, ({ request }) =>
-    HttpResponse.json(Object.fromEntries(request.headers.entries())),
-  ),
+  http.get(`${API}/headers`, ({ request }) => HttpResponse.json(Object.fromEntries(request.headers.entries()))),
 ];

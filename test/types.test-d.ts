@@ -1,0 +1,93 @@
+import * as built from 'rx-transfer';
+import { lastValueFrom, type Observable } from 'rxjs';
+import { describe, expectTypeOf, it } from 'vitest';
+import {
+  type CompleteEvent,
+  type DownloadProgressEvent,
+  type HeadersEvent,
+  isTransferError,
+  ofType,
+  type TransferEvent,
+  transfer,
+  transferResult,
+  transferStages,
+  type UploadProgressEvent,
+} from '../lib/index.js';
+
+interface User {
+  id: string;
+  name: string;
+}
+interface NewUser {
+  name: string;
+}
+
+const bodyOf = <T>(events$: Observable<TransferEvent<T>>) => events$ as unknown as T;
+
+describe('typed JSON in and out', () => {
+  it('types the response body by the caller’s JSON type', () => {
+    expectTypeOf(transfer<User>({ url: '/me' })).toEqualTypeOf<Observable<TransferEvent<User>>>();
+    expectTypeOf(transferResult<User>({ url: '/me' })).toEqualTypeOf<Observable<User>>();
+    expectTypeOf(transferStages<User>({ url: '/me' }).result$).toEqualTypeOf<Observable<User>>();
+    expectTypeOf(lastValueFrom(transferResult<User>({ url: '/me' }))).resolves.toEqualTypeOf<User>();
+  });
+
+  it('checks the JSON request body against its type', () => {
+    transfer<User, NewUser>({ url: '/users', method: 'POST', json: { name: 'a' } });
+    // @ts-expect-error: `id` is not part of NewUser
+    transfer<User, NewUser>({ url: '/users', method: 'POST', json: { name: 'a', id: 1 } });
+    // @ts-expect-error: a JSON type goes with the JSON response type only
+    transfer<User>({ url: '/me', responseType: 'text' });
+  });
+
+  it('maps each responseType, and a sink, to its body type', () => {
+    expectTypeOf(bodyOf(transfer({ url: '/a', responseType: 'text' }))).toEqualTypeOf<string>();
+    expectTypeOf(bodyOf(transfer({ url: '/a', responseType: 'blob' }))).toEqualTypeOf<Blob>();
+    expectTypeOf(bodyOf(transfer({ url: '/a', responseType: 'arrayBuffer' }))).toEqualTypeOf<ArrayBuffer>();
+    expectTypeOf(bodyOf(transfer({ url: '/a', responseType: 'stream' }))).toEqualTypeOf<ReadableStream<Uint8Array>>();
+    expectTypeOf(bodyOf(transfer({ url: '/a', responseType: 'none' }))).toEqualTypeOf<undefined>();
+    expectTypeOf(bodyOf(transfer({ url: '/a', sink: new WritableStream<Uint8Array>() }))).toEqualTypeOf<undefined>();
+    expectTypeOf(transferResult({ url: '/a', responseType: 'text' })).toEqualTypeOf<Observable<string>>();
+  });
+
+  it('rejects options that do not exist or have the wrong type', () => {
+    // @ts-expect-error: not an option
+    transfer({ url: '/a', timeoutMs: 5 });
+    // @ts-expect-error: a number is not a body
+    transfer({ url: '/a', method: 'POST', body: 42 });
+  });
+});
+
+describe('event narrowing', () => {
+  it('narrows the union by type', () => {
+    transfer<User>({ url: '/me' }).subscribe((event) => {
+      if (event.type === 'upload-progress') {
+        expectTypeOf(event).toEqualTypeOf<UploadProgressEvent>();
+        expectTypeOf(event.total).toEqualTypeOf<number | undefined>();
+        expectTypeOf(event.granularity).toEqualTypeOf<'chunk' | 'whole'>();
+      }
+      if (event.type === 'complete') expectTypeOf(event.body).toEqualTypeOf<User>();
+      if (event.type === 'headers') expectTypeOf(event.status).toEqualTypeOf<number>();
+    });
+  });
+
+  it('narrows with ofType', () => {
+    const picked = transfer<User>({ url: '/me' }).pipe(ofType('headers', 'complete'));
+    expectTypeOf(picked).toEqualTypeOf<Observable<HeadersEvent | CompleteEvent<User>>>();
+    const progress = transferStages({ url: '/a', responseType: 'blob' }).downloadProgress$;
+    expectTypeOf(progress).toEqualTypeOf<Observable<DownloadProgressEvent>>();
+  });
+
+  it('narrows errors by name', () => {
+    const error: unknown = new Error();
+    if (isTransferError(error, 'TruncatedBodyError')) expectTypeOf(error.expected).toEqualTypeOf<number>();
+    if (isTransferError(error, 'InvalidTransferOptionError')) expectTypeOf(error.option).toEqualTypeOf<string>();
+  });
+});
+
+describe('the built package', () => {
+  it('exposes the same typed surface from dist', () => {
+    expectTypeOf(built.transfer<User>({ url: '/me' })).toEqualTypeOf<Observable<built.TransferEvent<User>>>();
+    expectTypeOf(built.transferResult({ url: '/a', responseType: 'text' })).toEqualTypeOf<Observable<string>>();
+  });
+});
