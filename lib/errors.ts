@@ -52,8 +52,8 @@ export class InvalidTransferOptionError extends TransferError {
   override readonly name = 'InvalidTransferOptionError';
   readonly option: string;
 
-  constructor(option: string, problem: string, method: string, url: string) {
-    super(`Invalid option \`${option}\`: ${problem}`, method, url);
+  constructor(option: string, problem: string, method: string, url: string, options?: ErrorOptions) {
+    super(`Invalid option \`${option}\`: ${problem}`, method, url, options);
     this.option = option;
   }
 }

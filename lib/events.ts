@@ -36,15 +36,22 @@ export interface StartEvent extends EventBase {
 }
 
 /**
- * Request body bytes handed to the network. A chunk counts once the network has pulled it
- * (when it asks for the next one, or the body ends), not when it was queued. On the
- * `fetch` transport, which cannot observe the body leaving, a single event reports the
- * whole body once the response has begun (see {@link UploadProgressEvent.granularity}).
+ * Request body bytes handed to the network, counted as the transport can observe them
+ * (see {@link UploadProgressEvent.granularity}).
  */
 export interface UploadProgressEvent extends EventBase, ProgressFields {
   readonly type: 'upload-progress';
-  /** `'chunk'` when counted chunk by chunk; `'whole'` when only the end could be observed. */
-  readonly granularity: 'chunk' | 'whole';
+  /**
+   * How the bytes were counted:
+   * - `'chunk'` (`fetch-stream`): a chunk counts once the network pulls the next one, or the
+   *   body ends; it runs ahead of the server by what the connection buffers (about one
+   *   HTTP/2 window plus two chunks in Chromium).
+   * - `'browser'` (`xhr`): as XHR's upload events report, every 100-200 ms; over HTTP/1.1
+   *   Chromium's figure runs megabytes ahead of what the server has read.
+   * - `'whole'` (`fetch`, or the end of an upload the transport could not follow): the body
+   *   reported in one event once the response has begun; no intermediate figure is invented.
+   */
+  readonly granularity: 'chunk' | 'browser' | 'whole';
 }
 
 /** The whole request body has been handed to the network. Only for requests with a body. */
@@ -109,6 +116,9 @@ export interface CompleteEvent<T> extends EventBase {
  * - `upload-progress` and `sent` appear only when the request has a body. `sent` is left out
  *   when the server answered before the body was fully sent (the upload progress then stops
  *   where it was).
+ * - When a streamed body is refused before the network took any of it (Chromium over
+ *   HTTP/1.1), a second `start` (attempt 2, another `transport`) follows the first at once:
+ *   `start, start, upload-progress*, sent, …`. Nothing was counted for attempt 1.
  * - Within one stream, `loaded` never decreases; when the total is known, the last progress
  *   event equals it, and a 100% event is reported exactly once.
  * - Any event may instead be followed by an error (a {@link TransferError} subclass) on the

@@ -2,31 +2,45 @@ import type { PreparedBody } from './request-body.js';
 import { supportsRequestStreams } from './supports-request-streams.js';
 
 /**
- * The path that carried an attempt:
- * - `'fetch-stream'`: fetch with the body as a counted `ReadableStream`; real upload progress.
- * - `'fetch'`: fetch with the body whole; the platform cannot stream request bodies, so upload
- *   progress is one `granularity: 'whole'` event once the response has begun. Also the path of
- *   requests without a body.
+ * The path that carried an attempt, each with its capability:
+ * - `'fetch-stream'`: fetch with the body as a counted `ReadableStream`: upload progress as
+ *   the network pulls each chunk. Chromium allows it over HTTP/2 and HTTP/3 only.
+ * - `'xhr'`: `XMLHttpRequest`, where request streams are refused: upload progress as the
+ *   browser reports it (it runs ahead of the server by what the socket buffers hold); the
+ *   response body arrives whole.
+ * - `'fetch'`: fetch with the body whole, where neither exists (and every request without a
+ *   body): one upload event once the response has begun.
  */
-export type TransportName = 'fetch-stream' | 'fetch';
+export type TransportName = 'fetch-stream' | 'xhr' | 'fetch';
 
 /** A fetch-compatible function: ky builds the `Request` and hands it to the transport. */
 export type FetchFunction = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
 
-/** One way of carrying a request, and the capability it has. */
-export interface Transport {
-  readonly name: TransportName;
-  /** Whether the body goes out as a counted stream (chunk-level upload progress) or whole. */
-  readonly streamsBody: boolean;
-  readonly fetch: FetchFunction;
+/** What each origin's last successful upload used, so the next one skips a failed attempt. */
+const remembered = new Map<string, TransportName>();
+
+/** Picks the transport for a body to `origin` on this platform. */
+export function selectTransport(body: PreparedBody | undefined, origin: string): TransportName {
+  if (body === undefined) return 'fetch';
+  return remembered.get(origin) ?? (supportsRequestStreams() ? 'fetch-stream' : fallbackTransport());
 }
 
-const callFetch: FetchFunction = (input, init) => globalThis.fetch(input, init);
+/** The transport for a body that cannot be streamed: XHR where it exists. */
+export function fallbackTransport(): TransportName {
+  return typeof XMLHttpRequest === 'function' ? 'xhr' : 'fetch';
+}
 
-const fetchStream: Transport = { name: 'fetch-stream', streamsBody: true, fetch: callFetch };
-const fetchWhole: Transport = { name: 'fetch', streamsBody: false, fetch: callFetch };
+/** Records that `transport` carried an upload to `origin`. */
+export function rememberTransport(origin: string, transport: TransportName): void {
+  remembered.set(origin, transport);
+}
 
-/** Picks the transport for a body on this platform. */
-export function selectTransport(body: PreparedBody | undefined): Transport {
-  return body !== undefined && supportsRequestStreams() ? fetchStream : fetchWhole;
+/** Whether `origin` has been seen to accept streamed request bodies. */
+export function streamsKnownToWork(origin: string): boolean {
+  return remembered.get(origin) === 'fetch-stream';
+}
+
+/** Forgets every origin; for tests. */
+export function forgetTransports(): void {
+  remembered.clear();
 }

@@ -1,18 +1,19 @@
 import { now } from './clock.js';
-import type { TransferEvent } from './events.js';
+import type { TransferEvent, UploadProgressEvent } from './events.js';
 import { createProgressMeter } from './progress-meter.js';
 
-/** Reports one attempt's upload: progress as chunks are taken, then `sent`. */
+/** Reports one attempt's upload: progress as bytes go, then `sent`. */
 export interface UploadTracker {
-  /** The running count of bytes the network has taken. */
+  /** The running count of bytes sent. */
   readonly onSent: (sent: number) => void;
-  /** The last chunk has been taken. */
+  /** The whole body has been sent. */
   readonly onEnd: () => void;
   /**
-   * The response has begun. A body sent whole is reported here, in one event; a streamed
-   * body not yet finished stops being reported (the server answered early).
+   * The response has begun. An upload the transport could not follow to its end is reported
+   * here whole (`granularity: 'whole'`); a streamed one not yet ended stops being reported
+   * (the server answered early).
    */
-  readonly atHeaders: (sentWhole: boolean) => void;
+  readonly atHeaders: (streamed: boolean) => void;
   /** The body source failed with `error`. */
   readonly onError: (error: unknown) => void;
   /** The body source's own error, if it failed. */
@@ -23,9 +24,10 @@ export interface UploadTracker {
   readonly sentAt: () => number | undefined;
 }
 
-/** Creates the tracker for a body of `total` bytes (`undefined`: unknown) starting now. */
+/** Creates the tracker for a body of `total` bytes (`undefined`: unknown), counted at `granularity`. */
 export function createUploadTracker(
   total: number | undefined,
+  granularity: UploadProgressEvent['granularity'],
   emit: (event: TransferEvent<never>) => void,
 ): UploadTracker {
   const meter = createProgressMeter(total, now());
@@ -33,10 +35,10 @@ export function createUploadTracker(
   let sentAt: number | undefined;
   let closed = false;
   let failure: unknown;
-  const progress = (bytes: number, granularity: 'chunk' | 'whole') => {
+  const progress = (bytes: number, measured: UploadProgressEvent['granularity']) => {
     const time = now();
     sent = bytes;
-    emit({ type: 'upload-progress', time, granularity, ...meter(bytes, time) });
+    emit({ type: 'upload-progress', time, granularity: measured, ...meter(bytes, time) });
   };
   const end = () => {
     sentAt = now();
@@ -45,15 +47,17 @@ export function createUploadTracker(
   };
   return {
     onSent: (bytes) => {
-      if (!closed) progress(bytes, 'chunk');
+      if (!closed && bytes > sent) progress(bytes, granularity);
     },
     onEnd: () => {
-      if (!closed) end();
-    },
-    atHeaders: (sentWhole) => {
       if (closed) return;
-      if (sentWhole) {
-        if (total !== undefined && total > 0) progress(total, 'whole');
+      if (total !== undefined && total > sent) progress(total, granularity);
+      end();
+    },
+    atHeaders: (streamed) => {
+      if (closed) return;
+      if (!streamed) {
+        if (total !== undefined && total > sent) progress(total, 'whole');
         end();
       }
       closed = true;

@@ -1,6 +1,7 @@
 import { InvalidTransferOptionError } from './errors.js';
 import type { TransferOptions } from './options.js';
 import { describe } from './request-body.js';
+import { resolveUrl } from './resolve-url.js';
 
 const responseTypes = new Set(['json', 'text', 'blob', 'arrayBuffer', 'stream', 'none']);
 const methodToken = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
@@ -21,7 +22,8 @@ export function validateOptions(options: TransferOptions): void {
   if (typeof options.url !== 'string' && !(options.url instanceof URL)) {
     fail('url', `expected a string or URL, got ${describe(options.url)}`);
   }
-  if (!parsesAsUrl(options)) fail('url', 'does not parse as a URL (relative URLs need `baseUrl` or a page)');
+  if (resolveUrl(options) === undefined)
+    fail('url', 'does not parse as a URL (relative URLs need `baseUrl` or a page)');
   if (options.method !== undefined && (typeof options.method !== 'string' || !methodToken.test(options.method))) {
     fail('method', `not an HTTP method token: ${String(options.method)}`);
   }
@@ -80,18 +82,5 @@ function validateCount(option: string, value: unknown, min: number, fail: (o: st
   if (value === undefined) return;
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
     fail(option, `expected an integer >= ${min}, got ${String(value)}`);
-  }
-}
-
-function parsesAsUrl(options: TransferOptions): boolean {
-  const page = (globalThis as { location?: { href: string } }).location?.href;
-  try {
-    const base = options.baseUrl === undefined ? page : new URL(String(options.baseUrl), page).href;
-    const prefix = options.prefix === undefined ? '' : String(options.prefix).replace(/\/+$/, '');
-    const input = String(options.url);
-    new URL(prefix === '' ? input : `${prefix}/${input.replace(/^\/+/, '')}`, base);
-    return true;
-  } catch {
-    return false;
   }
 }

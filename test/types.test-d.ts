@@ -64,7 +64,7 @@ describe('event narrowing', () => {
       if (event.type === 'upload-progress') {
         expectTypeOf(event).toEqualTypeOf<UploadProgressEvent>();
         expectTypeOf(event.total).toEqualTypeOf<number | undefined>();
-        expectTypeOf(event.granularity).toEqualTypeOf<'chunk' | 'whole'>();
+        expectTypeOf(event.granularity).toEqualTypeOf<'chunk' | 'browser' | 'whole'>();
       }
       if (event.type === 'complete') expectTypeOf(event.body).toEqualTypeOf<User>();
       if (event.type === 'headers') expectTypeOf(event.status).toEqualTypeOf<number>();

@@ -1,5 +1,6 @@
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll } from 'vitest';
+import { forgetTransports } from '../../lib/transport.js';
 import { handlers, resetSeen } from './handlers.js';
 
 /** Starts the mocked API for the calling test file; unhandled requests fail the test. */
@@ -9,6 +10,7 @@ export function useMockServer() {
   afterEach(() => {
     server.resetHandlers();
     resetSeen();
+    forgetTransports();
   });
   afterAll(() => server.close());
   return server;

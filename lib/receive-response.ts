@@ -1,0 +1,99 @@
+import { NetworkError } from 'ky';
+import type { SentAttempt } from './attempt.js';
+import { now } from './clock.js';
+import { ResponseParseError, TruncatedBodyError } from './errors.js';
+import type { TransferEvent } from './events.js';
+import { httpErrorFor } from './http-error.js';
+import type { TransferOptions } from './options.js';
+import { createProgressMeter } from './progress-meter.js';
+import { BodyReadError, readBody } from './read-body.js';
+import { responseTotal } from './response-total.js';
+import type { UploadTracker } from './upload-tracker.js';
+
+const DEFAULT_MAX_ERROR_BODY = 64 * 1024;
+
+/**
+ * The second half of an exchange: `headers`, then the body read with `download-progress`,
+ * then `complete`; or the failure (HTTP status, truncation, dropped connection, bad JSON).
+ */
+export async function receiveResponse(
+  sent: SentAttempt,
+  upload: UploadTracker | undefined,
+  options: TransferOptions,
+  emit: (event: TransferEvent<unknown>) => void,
+): Promise<void> {
+  const { response, request } = sent;
+  const headersAt = now();
+  emit({
+    type: 'headers',
+    time: headersAt,
+    status: response.status,
+    statusText: response.statusText,
+    headers: response.headers,
+    url: response.url,
+    redirected: response.redirected,
+  });
+  if (!response.ok && response.type !== 'opaque') {
+    throw await httpErrorFor(response, request, sent.kyOptions, options.maxErrorBodyBytes ?? DEFAULT_MAX_ERROR_BODY);
+  }
+  const complete = (body: unknown, downloaded: number, prefix: Uint8Array | undefined) => {
+    const time = now();
+    const sentAt = upload?.sentAt();
+    emit({
+      type: 'complete',
+      time,
+      body,
+      status: response.status,
+      headers: response.headers,
+      ...(prefix === undefined ? {} : { prefix }),
+      uploaded: upload?.sent() ?? 0,
+      downloaded,
+      timings: {
+        start: sent.startedAt,
+        ...(sentAt === undefined ? {} : { sent: sentAt }),
+        headers: headersAt,
+        complete: time,
+      },
+    });
+  };
+  const responseType = options.responseType ?? (options.sink === undefined ? 'json' : 'none');
+  if (responseType === 'stream') return complete(response.body ?? emptyStream(), 0, undefined);
+  const { total, source } = responseTotal(response.headers, options.sizeHintHeader);
+  const meter = createProgressMeter(total, headersAt);
+  const result = await readBody(response.body, {
+    responseType,
+    sink: options.sink,
+    keepBytes: options.keepBytes ?? 0,
+    onProgress: (loaded) => {
+      const time = now();
+      emit({ type: 'download-progress', time, totalSource: source, ...meter(loaded, time) });
+    },
+  }).catch((error: unknown) => {
+    throw error instanceof BodyReadError ? readFailure(error, total, request) : error;
+  });
+  if (total !== undefined && result.loaded < total) {
+    throw new TruncatedBodyError(request.method, request.url, total, result.loaded);
+  }
+  const body = responseType === 'json' ? parseJson(result.body as string, request) : result.body;
+  complete(body, result.loaded, result.prefix);
+}
+
+function readFailure(error: BodyReadError, total: number | undefined, request: Request): Error {
+  if (total !== undefined && error.loaded < total) {
+    return new TruncatedBodyError(request.method, request.url, total, error.loaded, error.cause);
+  }
+  return new NetworkError(request, { cause: error.cause as Error });
+}
+
+function parseJson(text: string, request: Request): unknown {
+  if (text === '') return undefined;
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new ResponseParseError(request.method, request.url, text.slice(0, DEFAULT_MAX_ERROR_BODY), error);
+  }
+}
+
+function emptyStream(): ReadableStream<Uint8Array> {
+  return new ReadableStream({ start: (controller) => controller.close() });
+}
