@@ -1,0 +1,55 @@
+/** One moment at which request body bytes were read: `t` ms after the request started, `bytes` read so far. */
+export interface Arrival {
+  t: number;
+  bytes: number;
+}
+
+/** The HTTP version a request came over. */
+export type Protocol = '1.1' | '2';
+
+/** What the server saw of the latest request carrying one test id. */
+export interface TransferRecord {
+  id: string;
+  /** Path without the query. */
+  path: string;
+  method: string;
+  protocol: Protocol;
+  /** How many requests carried this id (the record describes the latest one). */
+  requests: number;
+  bytesReceived: number;
+  /** Request body reads in order; past {@link MAX_ARRIVALS} entries the last one is updated in place. */
+  arrivals: Arrival[];
+  /** The request body ended normally. */
+  requestComplete: boolean;
+  /** The client closed the connection or stream before the request body ended or the response finished. */
+  clientAborted: boolean;
+  /** When the client went away, in ms after the request started. */
+  abortedAt?: number;
+  /** The server cut the exchange on purpose (`cutAt`, `dropAt`); such a close is not a client abort. */
+  serverAborted: boolean;
+  /** Response body bytes handed to the connection (after compression). */
+  bytesSent: number;
+  /** The whole response was written and ended. */
+  responseComplete: boolean;
+}
+
+/** Bound on {@link TransferRecord.arrivals}, so that huge uploads keep records small. */
+export const MAX_ARRIVALS = 10_000;
+
+/** A fresh record for a request that has just started. */
+export function newRecord(id: string, path: string, method: string, protocol: Protocol): TransferRecord {
+  return {
+    id,
+    path,
+    method,
+    protocol,
+    requests: 1,
+    bytesReceived: 0,
+    arrivals: [],
+    requestComplete: false,
+    clientAborted: false,
+    serverAborted: false,
+    bytesSent: 0,
+    responseComplete: false,
+  };
+}
