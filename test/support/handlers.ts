@@ -1,5 +1,8 @@
 import { gzipSync } from 'node:zlib';
 import { delay, HttpResponse, http } from 'msw';
+import { pattern } from './pattern.js';
+
+export { pattern };
 
 /** The origin every mocked endpoint lives on. */
 export const API = 'http://api.test';
@@ -20,13 +23,6 @@ export function resetSeen(): void {
   seen.cancelled.length = 0;
   seen.aborted.length = 0;
   seen.bodies.clear();
-}
-
-/** Bytes `0, 1, 2, …` modulo 251, so that any slice can be checked. */
-export function pattern(size: number, offset = 0): Uint8Array {
-  const bytes = new Uint8Array(size);
-  for (let i = 0; i < size; i++) bytes[i] = (offset + i) % 251;
-  return bytes;
 }
 
 /** A body of `size` pattern bytes in chunks of `chunk`, which records its own cancellation. */
