@@ -1,0 +1,99 @@
+import { firstValueFrom, lastValueFrom, toArray } from 'rxjs';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { HTTPError, TransferAbortError, type TransferEvent, transfer, transferStages } from '../../lib/index.js';
+import { forgetTransports } from '../../lib/transport.js';
+import { collect, sequence, sleep } from '../support/collect.js';
+import { pattern } from '../support/pattern.js';
+import { protocols, serverRecord, testId } from './support.js';
+
+beforeEach(() => {
+  forgetTransports();
+});
+
+/** The upload path Chromium ends up on for each protocol. */
+const uploadPath = { 'HTTP/1.1': 'xhr', 'HTTP/2': 'fetch-stream' } as const;
+
+describe.each(protocols)('the lifecycle in Chromium over $protocol', ({ protocol, origin }) => {
+  it('aborts before the headers when unsubscribed, and the server sees it', async () => {
+    const id = testId();
+    const events: TransferEvent[] = [];
+    const subscription = transfer({ url: `${origin}/slow-headers?id=${id}&ms=20000` }).subscribe((event) =>
+      events.push(event),
+    );
+    for (let i = 0; i < 100 && (await serverRecord(origin, id).catch(() => undefined)) === undefined; i++)
+      await sleep(20);
+    subscription.unsubscribe();
+    const record = await serverRecord(origin, id, 'aborted');
+    expect(record.clientAborted).toBe(true);
+    expect(sequence(events)).toEqual(['start']);
+  });
+
+  it('ends with TransferAbortError when the caller’s signal aborts mid-download', async () => {
+    const id = testId();
+    const controller = new AbortController();
+    const outcome = collect(
+      transfer({
+        url: `${origin}/download?id=${id}&size=50000000&stallAt=100000`,
+        responseType: 'none',
+        signal: controller.signal,
+      }),
+    );
+    await serverRecord(origin, id).catch(() => undefined);
+    await sleep(100);
+    controller.abort(new Error('user cancelled'));
+    const { events, error } = await outcome;
+    expect(error).toBeInstanceOf(TransferAbortError);
+    expect((error as Error).cause).toEqual(new Error('user cancelled'));
+    expect(sequence(events)[0]).toBe('start');
+    expect((await serverRecord(origin, id, 'aborted')).clientAborted).toBe(true);
+  });
+
+  it(`fails an upload answered with a 4xx on its path with HTTPError carrying the body text`, async () => {
+    const { events, error } = await collect(
+      transfer({
+        url: `${origin}/status/413?body=too%20large`,
+        method: 'POST',
+        body: new Blob([pattern(100_000) as BlobPart]),
+      }),
+    );
+    expect(events.filter((event) => event.type === 'start').at(-1)).toMatchObject({ transport: uploadPath[protocol] });
+    expect(error).toBeInstanceOf(HTTPError);
+    expect((error as HTTPError<string>).response.status).toBe(413);
+    expect((error as HTTPError<string>).data).toBe('too large');
+  });
+
+  it('shares one exchange among the stages of an upload', async () => {
+    const id = testId();
+    const body = new Blob([pattern(2_000_000) as BlobPart]);
+    const stages = transferStages<{ bytes: number }>({
+      url: `${origin}/upload?id=${id}`,
+      method: 'PUT',
+      body,
+      progressInterval: 0,
+    });
+    const [progress, headers, result] = await Promise.all([
+      lastValueFrom(stages.uploadProgress$.pipe(toArray())),
+      firstValueFrom(stages.headers$),
+      lastValueFrom(stages.result$),
+    ]);
+    expect(progress.at(-1)).toMatchObject({ loaded: 2_000_000, total: 2_000_000 });
+    expect(headers.status).toBe(200);
+    expect(result.bytes).toBe(2_000_000);
+    const record = await serverRecord(origin, id);
+    expect(record).toMatchObject({ requests: 1, bytesReceived: 2_000_000 });
+  });
+
+  it('samples progress at most once per animation frame where there are frames', async () => {
+    const url = `${origin}/download?size=8000000&chunk=16384`;
+    const progressTimes = async (progressInterval: 0 | 'frame') => {
+      const { events } = await collect(transfer({ url, responseType: 'none', progressInterval }));
+      return events.filter((event) => event.type === 'download-progress').map((event) => event.time);
+    };
+    const every = await progressTimes(0);
+    const framed = await progressTimes('frame');
+    const elapsed = (framed.at(-1) as number) - (framed[0] as number);
+    // One per frame at up to 120 Hz, plus the first event and the final flush before `complete`.
+    expect(framed.length).toBeLessThanOrEqual(Math.ceil(elapsed / (1000 / 120)) + 2);
+    expect(framed.length).toBeLessThan(every.length);
+  });
+});
