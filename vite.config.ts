@@ -1,12 +1,15 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { playwright } from '@vitest/browser-playwright';
+import type { Plugin, UserConfig } from 'vite';
 import { defineConfig } from 'vitest/config';
+import { transferEndpoints } from './demo/transfer-endpoints.ts';
 
 /** Debian's Chromium (scripts/ensure-chromium.sh installs it); Playwright's own download does not work here. */
 const chromium = playwright({
   launchOptions: {
     executablePath: '/usr/bin/chromium',
-    // Playwright adds --headless, --no-sandbox, --no-first-run, --disable-background-networking,
-    // --disable-component-update, --disable-sync and a fresh --user-data-dir itself.
+    // Playwright adds a fresh --user-data-dir itself (and refuses one here).
     args: [
       '--headless',
       '--no-sandbox',
@@ -20,39 +23,71 @@ const chromium = playwright({
   },
 });
 
-export default defineConfig({
-  root: '.',
-  server: { host: '127.0.0.1' },
-  build: {
-    outDir: 'dist',
-    emptyOutDir: false,
-    sourcemap: true,
-    lib: { entry: 'lib/index.ts', formats: ['es'], fileName: 'index' },
-    rolldownOptions: { external: ['rxjs', /^rxjs\//, 'ky'] },
-  },
-  test: {
-    testTimeout: 30_000,
-    reporters: ['default', ['json', { outputFile: 'test-results/vitest.json' }]],
-    projects: [
-      {
-        extends: true,
-        test: {
-          name: 'node',
-          include: ['test/**/*.test.ts'],
-          exclude: ['test/browser/**'],
-          environment: 'node',
-          typecheck: { enabled: true, include: ['test/**/*.test-d.ts'], tsconfig: './tsconfig.json' },
+/**
+ * The demo page (`--mode demo`, `demo-h2`, `demo-static`): `demo/` served with the real
+ * endpoints at `/api`, over HTTP/1.1 or (h2) HTTPS with HTTP/2; or built as a static site
+ * whose endpoints MSW's service worker answers.
+ */
+function demoConfig(mode: string): UserConfig {
+  const mocked = mode === 'demo-static';
+  return {
+    root: 'demo',
+    base: './',
+    resolve: { alias: { 'rx-transfer': fileURLToPath(new URL('./lib/index.ts', import.meta.url)) } },
+    server: { host: '127.0.0.1', port: 5173 },
+    preview: { host: '127.0.0.1', port: 4173 },
+    plugins: mocked ? [mockServiceWorkerFile()] : [transferEndpoints({ https: mode === 'demo-h2' })],
+    build: { outDir: '../dist-demo', emptyOutDir: true },
+  };
+}
+
+/** Emits MSW's worker script from the installed msw, so it always matches the library version. */
+function mockServiceWorkerFile(): Plugin {
+  return {
+    name: 'rx-transfer-demo-msw-worker',
+    generateBundle() {
+      const source = readFileSync('node_modules/msw/lib/mockServiceWorker.js', 'utf8');
+      this.emitFile({ type: 'asset', fileName: 'mockServiceWorker.js', source });
+    },
+  };
+}
+
+export default defineConfig(({ mode }) => {
+  if (mode.startsWith('demo')) return demoConfig(mode);
+  return {
+    root: '.',
+    server: { host: '127.0.0.1' },
+    build: {
+      outDir: 'dist',
+      emptyOutDir: false,
+      sourcemap: true,
+      lib: { entry: 'lib/index.ts', formats: ['es'], fileName: 'index' },
+      rolldownOptions: { external: ['rxjs', /^rxjs\//, 'ky'] },
+    },
+    test: {
+      testTimeout: 30_000,
+      reporters: ['default', ['json', { outputFile: 'test-results/vitest.json' }]],
+      projects: [
+        {
+          extends: true,
+          test: {
+            name: 'node',
+            include: ['test/**/*.test.ts'],
+            exclude: ['test/browser/**'],
+            environment: 'node',
+            typecheck: { enabled: true, include: ['test/**/*.test-d.ts'], tsconfig: './tsconfig.json' },
+          },
         },
-      },
-      {
-        extends: true,
-        test: {
-          name: 'browser',
-          include: ['test/browser/**/*.test.ts'],
-          globalSetup: ['test/browser/global-setup.ts'],
-          browser: { enabled: true, headless: true, provider: chromium, instances: [{ browser: 'chromium' }] },
+        {
+          extends: true,
+          test: {
+            name: 'browser',
+            include: ['test/browser/**/*.test.ts'],
+            globalSetup: ['test/browser/global-setup.ts'],
+            browser: { enabled: true, headless: true, provider: chromium, instances: [{ browser: 'chromium' }] },
+          },
         },
-      },
-    ],
-  },
+      ],
+    },
+  };
 });

@@ -1,0 +1,128 @@
+import { type TransferOptions, transfer } from 'rx-transfer';
+import { formatBytes } from './format.ts';
+import { createTransferCard, type TransferCard } from './transfer-card.ts';
+
+const mocked = import.meta.env.MODE === 'demo-static';
+const cards = document.querySelector('#transfers') as HTMLOListElement;
+const announcer = document.querySelector('#announcer') as HTMLDivElement;
+const announce = (text: string) => {
+  announcer.textContent = text;
+};
+
+/**
+ * Runs one transfer and draws it on a card: the whole of rx-transfer's use is here.
+ * Events update the card; the error channel fails it; Cancel unsubscribes, which aborts
+ * the exchange, body read included.
+ */
+function run(card: TransferCard, options: TransferOptions, onBody?: (body: unknown) => Node | undefined): void {
+  let body: unknown;
+  const subscription = transfer({ progressInterval: 'frame', ...options }).subscribe({
+    next: (event) => {
+      card.show(event);
+      if (event.type === 'complete') body = event.body;
+    },
+    error: (error: unknown) => card.fail(error),
+    complete: () => card.finish(onBody?.(body)),
+  });
+  card.onCancel(() => {
+    subscription.unsubscribe();
+    card.cancel();
+  });
+}
+
+function addCard(title: string, kind: 'upload' | 'download'): TransferCard {
+  const card = createTransferCard(title, kind, announce);
+  cards.prepend(card.element);
+  return card;
+}
+
+function upload(file: File): void {
+  run(addCard(`${file.name} (${formatBytes(file.size)})`, 'upload'), { url: 'api/upload', method: 'POST', body: file });
+}
+
+/** The download endpoint's query for the form's choices. */
+function downloadQuery(form: FormData): { path: string; label: string } {
+  const size = Number(form.get('size'));
+  const params = new URLSearchParams({ size: String(size) });
+  const rate = String(form.get('rate') ?? '');
+  if (rate !== '') params.set('rate', rate);
+  if (form.get('gzip') !== null) params.set('gzip', '1');
+  const failure = String(form.get('failure') ?? '');
+  if (failure === 'status') return { path: 'api/status/500?body=the%20server%20broke', label: '500 with a body' };
+  if (failure === 'drop') params.set('length', 'none');
+  if (failure === 'drop') params.set('dropAt', String(Math.floor(size / 2)));
+  if (failure === 'cut') params.set('cutAt', String(Math.floor(size * 0.7)));
+  if (failure === 'stall') params.set('stallAt', String(Math.floor(size * 0.3)));
+  const label = [formatBytes(size), rate && `${formatBytes(Number(rate))}/s`, params.has('gzip') && 'gzip', failure]
+    .filter(Boolean)
+    .join(', ');
+  return { path: `api/download?${params}`, label };
+}
+
+async function download(form: FormData): Promise<void> {
+  const { path, label } = downloadQuery(form);
+  const card = addCard(`download ${label}`, 'download');
+  const common = { url: path, keepBytes: 64 };
+  const picker = (window as { showSaveFilePicker?: (o: object) => Promise<FileSystemFileHandle> }).showSaveFilePicker;
+  if (form.get('save') !== null && picker !== undefined) {
+    const handle = await picker({ suggestedName: 'download.bin' }).catch(() => undefined);
+    if (handle === undefined) return card.cancel();
+    return run(card, { ...common, sink: await handle.createWritable() });
+  }
+  run(card, { ...common, responseType: 'blob' }, (body) =>
+    form.get('save') === null ? undefined : saveLink(body as Blob),
+  );
+}
+
+function saveLink(blob: Blob): Node {
+  const link = document.createElement('a');
+  link.href = URL.createObjectURL(blob);
+  link.download = 'download.bin';
+  link.textContent = `Save ${formatBytes(blob.size)}`;
+  return link;
+}
+
+function describeMode(): string {
+  if (mocked) {
+    return 'Static build: a service worker (MSW) answers the endpoints. It reads each request body whole before answering, so upload progress here is coarse.';
+  }
+  const h2 = location.protocol === 'https:';
+  return h2
+    ? 'Served over HTTPS with HTTP/2: uploads stream on the fetch-stream path, with progress per chunk.'
+    : 'Served over plain HTTP/1.1: Chromium refuses streamed uploads here, so the first upload falls back to XHR (see each card’s path). Run `npm run demo:h2` for the HTTP/2 path.';
+}
+
+function wire(): void {
+  (document.querySelector('#mode') as HTMLElement).textContent = describeMode();
+  const files = document.querySelector('#files') as HTMLInputElement;
+  files.addEventListener('change', () => {
+    for (const file of files.files ?? []) upload(file);
+    files.value = '';
+  });
+  const drop = document.querySelector('#drop') as HTMLElement;
+  drop.addEventListener('dragover', (event) => {
+    event.preventDefault();
+    drop.classList.add('over');
+  });
+  drop.addEventListener('dragleave', () => drop.classList.remove('over'));
+  drop.addEventListener('drop', (event) => {
+    event.preventDefault();
+    drop.classList.remove('over');
+    for (const file of event.dataTransfer?.files ?? []) upload(file);
+  });
+  document.querySelector('#upload-sample')?.addEventListener('click', () => {
+    upload(new File([new Uint8Array(48_000_000)], 'generated.bin', { type: 'application/octet-stream' }));
+  });
+  const form = document.querySelector('#download-form') as HTMLFormElement;
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    void download(new FormData(form));
+  });
+}
+
+if (mocked) {
+  const { startMockWorker } = await import('./mock/worker.ts');
+  await startMockWorker();
+}
+wire();
+document.body.dataset.ready = 'true';

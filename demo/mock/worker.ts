@@ -1,0 +1,67 @@
+import { delay, HttpResponse, http } from 'msw';
+import { setupWorker } from 'msw/browser';
+
+/** Pattern bytes `offset % 251…`, like the real server's. */
+function patternChunk(offset: number, length: number): Uint8Array {
+  const bytes = new Uint8Array(length);
+  for (let i = 0; i < length; i++) bytes[i] = (offset + i) % 251;
+  return bytes;
+}
+
+/** The download source of the real server, in the service worker: size, rate, and the failure modes. */
+function downloadBody(url: URL): ReadableStream<Uint8Array> {
+  const size = Number(url.searchParams.get('size') ?? 1_000_000);
+  const rate = Number(url.searchParams.get('rate') ?? 0);
+  const stopAt = Number(
+    url.searchParams.get('dropAt') ?? url.searchParams.get('cutAt') ?? url.searchParams.get('stallAt') ?? size,
+  );
+  const chunk = rate > 0 ? Math.max(1024, Math.min(65_536, Math.floor(rate / 10))) : 65_536;
+  let offset = 0;
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      if (offset >= stopAt) {
+        if (url.searchParams.has('stallAt')) return new Promise<void>(() => undefined);
+        if (stopAt < size) return controller.error(new Error('connection dropped'));
+        return controller.close();
+      }
+      const length = Math.min(chunk, stopAt - offset);
+      if (rate > 0) await delay((length / rate) * 1000);
+      controller.enqueue(patternChunk(offset, length));
+      offset += length;
+    },
+  });
+}
+
+const handlers = [
+  http.get(/\/api\/download$/, ({ request }) => {
+    const url = new URL(request.url);
+    const size = url.searchParams.get('size') ?? '1000000';
+    const headers = new Headers({ 'content-type': 'application/octet-stream' });
+    let body = downloadBody(url);
+    if (url.searchParams.get('gzip') === '1') {
+      body = body.pipeThrough(new CompressionStream('gzip') as unknown as TransformStream<Uint8Array, Uint8Array>);
+      headers.set('content-encoding', 'gzip');
+    } else if (url.searchParams.get('length') !== 'none') {
+      headers.set('content-length', size);
+    }
+    return new HttpResponse(body, { headers });
+  }),
+  http.post(/\/api\/upload$/, async ({ request }) => {
+    const bytes = (await request.arrayBuffer()).byteLength;
+    return HttpResponse.json({ bytes, protocol: 'service worker' });
+  }),
+  http.all(/\/api\/status\/(\d{3})$/, ({ request }) => {
+    const url = new URL(request.url);
+    const status = Number(url.pathname.split('/').at(-1));
+    return HttpResponse.text(url.searchParams.get('body') ?? `status ${status} body`, { status });
+  }),
+];
+
+/** Starts MSW's service worker so that the static build works with no server at all. */
+export async function startMockWorker(): Promise<void> {
+  await setupWorker(...handlers).start({
+    serviceWorker: { url: './mockServiceWorker.js' },
+    onUnhandledFrame: 'bypass',
+    quiet: true,
+  });
+}

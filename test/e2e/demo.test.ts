@@ -1,0 +1,136 @@
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Locator, Page } from 'playwright';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium, openPage, serveStaticDemo, startDemo } from './demo-harness.js';
+
+const SHOTS = 'test-results/e2e';
+const FINAL = 20_000;
+
+let browser: Browser;
+beforeAll(async () => {
+  mkdirSync(SHOTS, { recursive: true });
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+/** The newest card of a kind (cards are prepended). */
+const newest = (page: Page, kind: 'upload' | 'download') => page.locator(`li.card[data-kind="${kind}"]`).first();
+
+/** Waits until a card shows a final state, and returns it with the state's text. */
+async function finalState(card: Locator): Promise<{ state: string | null; text: string }> {
+  await card.locator('xpath=self::*[@data-state!="running"]').waitFor({ timeout: FINAL });
+  return { state: await card.getAttribute('data-state'), text: (await card.locator('.state').textContent()) ?? '' };
+}
+
+async function uploadFile(page: Page, size: number, name = 'photo.bin'): Promise<Locator> {
+  await page.setInputFiles('#files', { name, mimeType: 'application/octet-stream', buffer: Buffer.alloc(size, 7) });
+  return newest(page, 'upload');
+}
+
+async function startDownload(
+  page: Page,
+  choices: { size?: string; rate?: string; failure?: string },
+): Promise<Locator> {
+  await page.selectOption('select[name="size"]', choices.size ?? '1000000');
+  await page.selectOption('select[name="rate"]', choices.rate ?? '');
+  await page.selectOption('select[name="failure"]', choices.failure ?? '');
+  const before = await page.locator('li.card[data-kind="download"]').count();
+  await page.click('#download-form button[type="submit"]');
+  await expect.poll(() => page.locator('li.card[data-kind="download"]').count()).toBe(before + 1);
+  return newest(page, 'download');
+}
+
+describe('the demo over plain HTTP/1.1 (npm run demo)', () => {
+  let demo: Awaited<ReturnType<typeof startDemo>>;
+  beforeAll(async () => {
+    demo = await startDemo('demo');
+  });
+  afterAll(async () => {
+    await demo?.close();
+  });
+
+  it('runs an upload and a download to completion, cancels a third, and shows a failure', async () => {
+    const { page, errors } = await openPage(browser, demo.url);
+    expect(await page.locator('#mode').textContent()).toMatch(/HTTP\/1\.1.*falls back to XHR/);
+
+    const upload = await uploadFile(page, 3_000_000);
+    expect(await finalState(upload)).toEqual({ state: 'done', text: 'done' });
+    expect(await upload.locator('.path').textContent()).toBe('path: xhr');
+    const uploadLog = await upload.locator('.log li').allTextContents();
+    expect(uploadLog.some((line) => /start attempt 1 POST .* via fetch-stream/.test(line))).toBe(true);
+    expect(uploadLog.some((line) => /start attempt 2 POST .* via xhr/.test(line))).toBe(true);
+    expect(uploadLog.some((line) => /sent 3\.00 MB/.test(line))).toBe(true);
+
+    const download = await startDownload(page, { size: '1000000' });
+    expect(await finalState(download)).toEqual({ state: 'done', text: 'done' });
+    expect(await download.locator('.amount').textContent()).toBe('1.00 MB of 1.00 MB');
+    expect(await download.locator('.preview').textContent()).toMatch(/^000000 {2}00 01 02 03/);
+    expect(await download.locator('.timeline li.reached').count()).toBe(3);
+
+    const slow = await startDownload(page, { size: '128000000', rate: '2000000' });
+    await expect.poll(() => slow.locator('progress').getAttribute('value'), { timeout: FINAL }).not.toBeNull();
+    await slow.locator('button.cancel').click();
+    expect(await finalState(slow)).toEqual({ state: 'cancelled', text: 'cancelled' });
+    expect(await slow.locator('.log li').last().textContent()).toBe('cancelled: unsubscribed');
+
+    const failed = await startDownload(page, { failure: 'status' });
+    expect(await finalState(failed)).toEqual({ state: 'failed', text: 'failed: HTTPError: 500 the server broke' });
+    expect(await page.locator('#announcer').textContent()).toContain('failed: HTTPError: 500');
+
+    const dropped = await startDownload(page, { size: '16000000', failure: 'cut' });
+    expect((await finalState(dropped)).text).toMatch(
+      /^failed: TruncatedBodyError: Response body ended after \d+ of 16000000 bytes/,
+    );
+
+    await page.screenshot({ path: join(SHOTS, 'demo-http1.png'), fullPage: true });
+    expect(errors).toEqual([]);
+  });
+
+  it('stays readable at phone width', async () => {
+    const { page } = await openPage(browser, demo.url, 390);
+    await finalState(await startDownload(page, {}));
+    const overflow = await page.evaluate(
+      () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+    );
+    expect(overflow).toBeLessThanOrEqual(0);
+    await page.screenshot({ path: join(SHOTS, 'demo-phone.png'), fullPage: true });
+  });
+});
+
+describe('the demo over HTTPS with HTTP/2 (npm run demo:h2)', () => {
+  it('streams an upload on the fetch-stream path', async () => {
+    const demo = await startDemo('demo-h2');
+    try {
+      const { page } = await openPage(browser, demo.url);
+      expect(await page.locator('#mode').textContent()).toMatch(/HTTP\/2/);
+      const upload = await uploadFile(page, 5_000_000);
+      expect(await finalState(upload)).toEqual({ state: 'done', text: 'done' });
+      expect(await upload.locator('.path').textContent()).toBe('path: fetch-stream');
+      await page.screenshot({ path: join(SHOTS, 'demo-h2.png'), fullPage: true });
+    } finally {
+      await demo.close();
+    }
+  });
+});
+
+describe('the static build (npm run build:demo)', () => {
+  it('completes a download with no server behind it, answered by the service worker', async () => {
+    const outDir = mkdtempSync(join(tmpdir(), 'rx-transfer-demo-'));
+    const site = await serveStaticDemo(outDir);
+    try {
+      const { page } = await openPage(browser, site.url);
+      expect(await page.locator('#mode').textContent()).toMatch(/service worker \(MSW\).*coarse/);
+      const download = await startDownload(page, { size: '1000000' });
+      expect(await finalState(download)).toEqual({ state: 'done', text: 'done' });
+      expect(await download.locator('.amount').textContent()).toBe('1.00 MB of 1.00 MB');
+      await page.screenshot({ path: join(SHOTS, 'demo-static.png'), fullPage: true });
+    } finally {
+      await site.close();
+      rmSync(outDir, { recursive: true, force: true });
+    }
+  });
+});
