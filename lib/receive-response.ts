@@ -58,9 +58,13 @@ export async function receiveResponse(
   };
   const responseType = options.responseType ?? (options.sink === undefined ? 'json' : 'none');
   if (responseType === 'stream') return complete(response.body ?? emptyStream(), 0, undefined);
-  const { total, source } = responseTotal(response.headers, options.sizeHintHeader);
+  // A HEAD or 204 response has no body, whatever its Content-Length says.
+  const bodyless = request.method === 'HEAD' || response.status === 204;
+  const { total, source } = bodyless
+    ? { total: undefined, source: undefined }
+    : responseTotal(response.headers, options.sizeHintHeader);
   const meter = createProgressMeter(total, headersAt);
-  const result = await readBody(response.body, {
+  const result = await readBody(bodyless ? null : response.body, {
     responseType,
     sink: options.sink,
     keepBytes: options.keepBytes ?? 0,

@@ -70,5 +70,5 @@ export function transfer(options: TransferOptions): Observable<TransferEvent<unk
       controller.abort(new DOMException('The transfer was unsubscribed', 'AbortError'));
     };
   });
-  return events$.pipe(sampleProgress(options.progressInterval ?? 50));
+  return events$.pipe(sampleProgress(options?.progressInterval ?? 50));
 }

@@ -8,7 +8,7 @@ const methodToken = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
 /** The method an exchange will use, upper-cased as fetch normalizes the common ones. */
 export function methodOf(options: TransferOptions): string {
-  return typeof options.method === 'string' ? options.method.toUpperCase() : 'GET';
+  return typeof options?.method === 'string' ? options.method.toUpperCase() : 'GET';
 }
 
 /** Throws an {@link InvalidTransferOptionError} naming the first invalid option. */

@@ -84,6 +84,15 @@ describe('downloads', () => {
     expect(lastOf(events, 'complete')).toMatchObject({ status: 204, body: undefined, downloaded: 0 });
   });
 
+  it('completes a HEAD request, whose Content-Length describes a body it does not have', async () => {
+    const { events, error } = await collect(
+      transfer({ url: `${API}/bytes`, method: 'HEAD', responseType: 'arrayBuffer' }),
+    );
+    expect(error).toBeUndefined();
+    expect(sequence(events)).toEqual(['start', 'headers', 'complete']);
+    expect(lastOf(events, 'complete')).toMatchObject({ status: 200, downloaded: 0 });
+  });
+
   it('hands the body stream over unread at the headers with responseType stream', async () => {
     const { events } = await collect(transfer({ url: `${API}/bytes?size=2000`, responseType: 'stream' }));
     expect(sequence(events)).toEqual(['start', 'headers', 'complete']);

@@ -76,6 +76,7 @@ describe('failures', () => {
 
 describe('invalid input', () => {
   const invalid: [string, Record<string, unknown>, string][] = [
+    ['no options object', null as unknown as Record<string, unknown>, 'options'],
     ['an unparseable URL', { url: 'http://exa mple.com:99999/' }, 'url'],
     ['a relative URL with no base', { url: '/relative' }, 'url'],
     ['a URL of the wrong type', { url: 42 }, 'url'],

@@ -90,6 +90,7 @@ export const handlers = [
       },
     });
   }),
+  http.head(`${API}/bytes`, () => new HttpResponse(null, { headers: { 'content-length': '5000' } })),
   http.get(`${API}/json`, () => HttpResponse.json({ id: 7, name: 'seven' })),
   http.get(`${API}/text`, () => HttpResponse.text('héllo wörld')),
   http.get(`${API}/not-json`, () => new HttpResponse('{"id": 7,', { headers: { 'content-type': 'application/json' } })),
