@@ -4,24 +4,10 @@ import { playwright } from '@vitest/browser-playwright';
 import type { Plugin, UserConfig } from 'vite';
 import { defineConfig } from 'vitest/config';
 import { transferEndpoints } from './demo/transfer-endpoints.ts';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from './scripts/chromium.ts';
 
-/** Debian's Chromium (scripts/ensure-chromium.sh installs it); Playwright's own download does not work here. */
-const chromium = playwright({
-  launchOptions: {
-    executablePath: '/usr/bin/chromium',
-    // Playwright adds a fresh --user-data-dir itself (and refuses one here).
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  },
-});
+/** Debian's Chromium, started as everywhere in the project (scripts/chromium.ts). */
+const chromium = playwright({ launchOptions: { executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS } });
 
 /**
  * The demo page (`--mode demo`, `demo-h2`, `demo-static`): `demo/` served with the real
