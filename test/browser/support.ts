@@ -23,7 +23,7 @@ export interface ServerRecord {
 
 /** Asks the server for its record of `id`, optionally waiting (bounded) until it is aborted or complete. */
 export async function serverRecord(origin: string, id: string, wait?: 'aborted' | 'complete'): Promise<ServerRecord> {
-  const query = wait === undefined ? '' : `?wait=${wait}&timeout=5000`;
+  const query = wait === undefined ? '' : `?wait=${wait}&timeout=10000`;
   const response = await fetch(`${origin}/records/${id}${query}`);
   if (!response.ok) throw new Error(`no record for ${id}: ${response.status}`);
   return (await response.json()) as ServerRecord;

@@ -169,12 +169,14 @@ describe.each([
     const subscription = transfer({ url: `${origin}/upload?id=${id}&readRate=${MiB}`, method: 'POST', body }).subscribe(
       (event) => events.push(event),
     );
-    for (let i = 0; i < 200; i++) {
+    let started = false;
+    for (let i = 0; i < 300 && !started; i++) {
       const record = await serverRecord(origin, id).catch(() => undefined);
-      if (record !== undefined && record.bytesReceived > 0) break;
-      await sleep(25);
+      started = record !== undefined && record.bytesReceived > 0;
+      if (!started) await sleep(50);
     }
     subscription.unsubscribe();
+    expect(started).toBe(true);
     const record = await serverRecord(origin, id, 'aborted');
     expect(record.clientAborted).toBe(true);
     expect(record.requestComplete).toBe(false);

@@ -31,7 +31,10 @@ export async function startDemo(mode: 'demo' | 'demo-h2'): Promise<{ url: string
     logLevel: 'error',
   });
   await server.listen();
-  const { port } = server.httpServer?.address() as AddressInfo;
+  const address = server.httpServer?.address();
+  if (address === null || address === undefined || typeof address === 'string')
+    throw new Error('the demo server is not listening');
+  const { port } = address;
   return { url: `${mode === 'demo-h2' ? 'https' : 'http'}://127.0.0.1:${port}/`, close: () => server.close() };
 }
 
