@@ -58,13 +58,6 @@ export class InvalidTransferOptionError extends TransferError {
   }
 }
 
-interface ErrorsByName {
-  TransferAbortError: TransferAbortError;
-  TruncatedBodyError: TruncatedBodyError;
-  ResponseParseError: ResponseParseError;
-  InvalidTransferOptionError: InvalidTransferOptionError;
-}
-
 /**
  * Whether `error` is one of rx-transfer's errors, optionally of the given name. Matches by
  * `name`, so it also works for errors from another realm (an iframe, a worker).
@@ -78,7 +71,10 @@ interface ErrorsByName {
 export function isTransferError<N extends TransferErrorName = TransferErrorName>(
   error: unknown,
   name?: N,
-): error is ErrorsByName[N] {
+): error is Extract<
+  TransferAbortError | TruncatedBodyError | ResponseParseError | InvalidTransferOptionError,
+  { name: N }
+> {
   if (!(error instanceof Error) && (typeof error !== 'object' || error === null)) return false;
   const actual = (error as { name?: unknown }).name;
   return name === undefined ? typeof actual === 'string' && Object.hasOwn(knownNames, actual) : actual === name;

@@ -4,7 +4,6 @@ import type { TransferEvent } from './events.js';
 import type { TransferOptions } from './options.js';
 import { receiveResponse } from './receive-response.js';
 import { prepareBody } from './request-body.js';
-import { resolveUrl } from './resolve-url.js';
 import { fallbackTransport, rememberTransport, selectTransport, streamsKnownToWork } from './transport.js';
 import { createUploadTracker, type UploadTracker } from './upload-tracker.js';
 import { methodOf } from './validate-options.js';
@@ -12,7 +11,7 @@ import { methodOf } from './validate-options.js';
 /**
  * Runs one exchange to its end, emitting its lifecycle events in order; resolves after
  * `complete` or rejects with the failure. Aborting `signal` aborts everything under way,
- * a body read included. Options are assumed valid ({@link validateOptions}).
+ * a body read included. Options are assumed valid and `url` resolved ({@link validateOptions}).
  *
  * A streamed attempt that fails before the network took any of its body (Chromium refuses
  * streamed bodies over HTTP/1.1 at once: nothing reached the server, so re-sending is safe
@@ -21,17 +20,19 @@ import { methodOf } from './validate-options.js';
  */
 export async function runExchange(
   options: TransferOptions,
+  url: URL,
   emit: (event: TransferEvent<unknown>) => void,
   signal: AbortSignal,
 ): Promise<void> {
   const method = methodOf(options);
+  // Awaited even without a body: no event may arrive before `subscribe` has returned.
   const body = await prepareBody(options.body, options.json, { method, url: String(options.url) });
-  const origin = resolveUrl(options)?.origin ?? '';
+  const { origin } = url;
   let transport = selectTransport(body, origin);
   for (let attempt = 1; ; attempt++) {
     const granularity = transport === 'xhr' ? 'browser' : 'chunk';
     const upload = body === undefined ? undefined : createUploadTracker(body.total, granularity, emit);
-    const plan = { options, method, body, transport, upload, attempt, emit, signal };
+    const plan = { options, url, method, body, transport, upload, attempt, emit, signal };
     let sent: Awaited<ReturnType<typeof sendAttempt>>;
     try {
       sent = await sendAttempt(plan);

@@ -29,7 +29,13 @@ export interface ResponseBodyMap<T> {
 /** How often progress events may be delivered: milliseconds between events, or once per animation frame. */
 export type ProgressInterval = number | 'frame';
 
-/** The request-building options that pass straight through to ky. */
+/**
+ * The request-building options, as ky defines them. With `hooks`, `searchParams` or a `ky`
+ * instance the request goes through ky; without, rx-transfer builds the same `Request` itself
+ * (`prefix` and `baseUrl` joined as ky joins them, `undefined` headers left out) and skips ky's
+ * per-request cost. `redirect` defaults to `'error'` for a streamed body in Node, whose fetch
+ * would otherwise keep the whole body in memory (nodejs/undici#4058).
+ */
 export type KyPassThroughOptions = Pick<
   KyOptions,
   | 'headers'
@@ -55,7 +61,7 @@ export type KyPassThroughOptions = Pick<
  * @typeParam J - the type of the `json` request body.
  */
 export interface TransferOptions<J = unknown> extends KyPassThroughOptions {
-  /** The URL, resolved by ky against `prefix` and `baseUrl`. */
+  /** The URL, resolved against `prefix` and `baseUrl` as ky resolves it. */
   url: string | URL;
   /** @default 'GET' */
   method?: string;
@@ -93,6 +99,10 @@ export interface TransferOptions<J = unknown> extends KyPassThroughOptions {
   maxErrorBodyBytes?: number;
   /** Ends the exchange with a {@link TransferAbortError} when aborted. */
   signal?: AbortSignal;
-  /** A ky instance (from `ky.create`/`ky.extend`) whose defaults and hooks apply. @default ky */
+  /**
+   * A ky instance (from `ky.create`/`ky.extend`) whose defaults and hooks apply; its timeout,
+   * retries and progress are turned off for the exchange. Without one, ky is used only for
+   * `hooks` and `searchParams`.
+   */
   ky?: KyInstance;
 }

@@ -1,12 +1,5 @@
 import type { ResponseType } from './options.js';
 
-/** What to do with each chunk of a response body, and what to make of them at the end. */
-interface BodyCollector {
-  add(chunk: Uint8Array): void | Promise<void>;
-  finish(): unknown | Promise<unknown>;
-  fail(reason: unknown): void;
-}
-
 /** How {@link readBody} reads one response body. */
 export interface ReadBodyOptions {
   readonly responseType: Exclude<ResponseType, 'stream'>;
@@ -24,38 +17,6 @@ export interface BodyResult {
   readonly prefix: Uint8Array | undefined;
 }
 
-/**
- * Reads `stream` to its end, counting decoded bytes. Read errors are rethrown with the
- * count so far on `loaded` of {@link BodyReadError}. A sink, if any, is written with
- * backpressure, closed at the end and aborted on failure.
- */
-export async function readBody(
-  stream: ReadableStream<Uint8Array> | null,
-  options: ReadBodyOptions,
-): Promise<BodyResult> {
-  const collector = options.sink === undefined ? collectorFor(options.responseType) : sinkCollector(options.sink);
-  const prefix = options.keepBytes > 0 ? new Uint8Array(options.keepBytes) : undefined;
-  let loaded = 0;
-  const reader = stream?.getReader();
-  try {
-    for (;;) {
-      const next = await readNext(reader, loaded);
-      if (next === undefined) break;
-      if (prefix !== undefined && loaded < prefix.byteLength)
-        prefix.set(next.subarray(0, prefix.byteLength - loaded), loaded);
-      loaded += next.byteLength;
-      await collector.add(next);
-      options.onProgress(loaded);
-    }
-    const body = await collector.finish();
-    return { body, loaded, prefix: prefix?.subarray(0, Math.min(loaded, prefix.byteLength)) };
-  } catch (error) {
-    collector.fail(error);
-    await reader?.cancel(error).catch(() => undefined);
-    throw error;
-  }
-}
-
 /** A body read that failed part-way; `cause` is the platform's error. */
 export class BodyReadError extends Error {
   readonly loaded: number;
@@ -66,66 +27,70 @@ export class BodyReadError extends Error {
   }
 }
 
-async function readNext(reader: ReadableStreamDefaultReader<Uint8Array> | undefined, loaded: number) {
-  if (reader === undefined) return undefined;
+const ignore = () => undefined;
+
+/**
+ * Reads `stream` to its end, counting decoded bytes. Read errors are rethrown with the
+ * count so far on `loaded` of {@link BodyReadError}. A sink, if any, is written with
+ * backpressure, closed at the end and aborted on failure.
+ */
+export async function readBody(
+  stream: ReadableStream<Uint8Array> | null,
+  { responseType, sink, keepBytes, onProgress }: ReadBodyOptions,
+): Promise<BodyResult> {
+  const writer = sink?.getWriter();
+  const kept: Uint8Array[] | undefined = writer === undefined && responseType !== 'none' ? [] : undefined;
+  const prefix = keepBytes > 0 ? new Uint8Array(keepBytes) : undefined;
+  const reader = stream?.getReader();
+  let loaded = 0;
   try {
-    const { done, value } = await reader.read();
-    return done ? undefined : value;
+    while (reader !== undefined) {
+      let next: ReadableStreamReadResult<Uint8Array>;
+      try {
+        next = await reader.read();
+      } catch (error) {
+        throw new BodyReadError(loaded, error);
+      }
+      if (next.done) break;
+      const chunk = next.value;
+      if (loaded < keepBytes) prefix?.set(chunk.subarray(0, keepBytes - loaded), loaded);
+      loaded += chunk.byteLength;
+      if (writer !== undefined) {
+        // Waiting only when the sink is full (or failed: its size is then null) saves a tick per chunk.
+        if (!((writer.desiredSize as number) > 0)) await writer.ready;
+        writer.write(chunk).catch(ignore);
+      }
+      kept?.push(chunk);
+      onProgress(loaded);
+    }
+    await writer?.close();
+    return {
+      body: kept && bodyOf(kept, responseType),
+      loaded,
+      prefix: prefix?.subarray(0, Math.min(loaded, keepBytes)),
+    };
   } catch (error) {
-    throw new BodyReadError(loaded, error);
+    writer?.abort(error).catch(ignore);
+    await reader?.cancel(error).catch(ignore);
+    throw error;
   }
 }
 
-function collectorFor(responseType: ReadBodyOptions['responseType']): BodyCollector {
-  if (responseType === 'json' || responseType === 'text') return textCollector();
-  const chunks: Uint8Array[] = [];
-  const keep = responseType !== 'none';
-  return {
-    add: (chunk) => {
-      if (keep) chunks.push(chunk);
-    },
-    finish: () =>
-      responseType === 'blob' ? new Blob(chunks as BlobPart[]) : responseType === 'none' ? undefined : concat(chunks),
-    fail: () => undefined,
-  };
+function bodyOf(chunks: Uint8Array[], responseType: ReadBodyOptions['responseType']): unknown {
+  if (responseType === 'blob') return new Blob(chunks as BlobPart[]);
+  const bytes = chunks.length === 1 ? (chunks[0] as Uint8Array) : concat(chunks);
+  if (responseType !== 'arrayBuffer') return new TextDecoder().decode(bytes);
+  return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes.buffer : bytes.slice().buffer;
 }
 
-function textCollector(): BodyCollector {
-  const decoder = new TextDecoder();
-  const parts: string[] = [];
-  return {
-    add: (chunk) => {
-      parts.push(decoder.decode(chunk, { stream: true }));
-    },
-    finish: () => parts.join('') + decoder.decode(),
-    fail: () => undefined,
-  };
-}
-
-function sinkCollector(sink: WritableStream<Uint8Array>): BodyCollector {
-  const writer = sink.getWriter();
-  return {
-    add: async (chunk) => {
-      await writer.ready;
-      writer.write(chunk).catch(() => undefined);
-    },
-    finish: async () => {
-      await writer.close();
-      return undefined;
-    },
-    fail: (reason) => {
-      writer.abort(reason).catch(() => undefined);
-    },
-  };
-}
-
-function concat(chunks: readonly Uint8Array[]): ArrayBuffer {
-  const size = chunks.reduce((sum, chunk) => sum + chunk.byteLength, 0);
+function concat(chunks: readonly Uint8Array[]): Uint8Array {
+  let size = 0;
+  for (const chunk of chunks) size += chunk.byteLength;
   const joined = new Uint8Array(size);
-  let offset = 0;
+  size = 0;
   for (const chunk of chunks) {
-    joined.set(chunk, offset);
-    offset += chunk.byteLength;
+    joined.set(chunk, size);
+    size += chunk.byteLength;
   }
-  return joined.buffer;
+  return joined;
 }

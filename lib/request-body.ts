@@ -1,3 +1,4 @@
+import type { ChunkSource } from './counted-stream.js';
 import { InvalidTransferOptionError } from './errors.js';
 import type { TransferBody } from './options.js';
 
@@ -10,7 +11,7 @@ export interface PreparedBody {
   /** The body whole, for a transport that cannot stream; `undefined` when it cannot be replayed. */
   readonly whole: Uint8Array | Blob | undefined;
   /** The body's bytes in chunks of at most `chunkSize`, read lazily. */
-  chunks(chunkSize: number): AsyncIterator<Uint8Array>;
+  chunks(chunkSize: number): ChunkSource;
 }
 
 const encoder = new TextEncoder();
@@ -49,10 +50,16 @@ function bytesBody(bytes: Uint8Array, contentType: string | undefined): Prepared
     total: bytes.byteLength,
     contentType,
     whole: bytes,
-    async *chunks(chunkSize) {
-      for (let offset = 0; offset < bytes.byteLength; offset += chunkSize) {
-        yield bytes.subarray(offset, offset + chunkSize);
-      }
+    chunks(chunkSize) {
+      let offset = 0;
+      return {
+        next: () => {
+          offset += chunkSize;
+          return offset - chunkSize < bytes.byteLength
+            ? { done: false, value: bytes.subarray(offset - chunkSize, offset) }
+            : { done: true, value: undefined };
+        },
+      };
     },
   };
 }
@@ -62,10 +69,15 @@ function blobBody(blob: Blob, contentType: string | undefined): PreparedBody {
     total: blob.size,
     contentType,
     whole: blob,
-    async *chunks(chunkSize) {
-      for (let offset = 0; offset < blob.size; offset += chunkSize) {
-        yield new Uint8Array(await blob.slice(offset, offset + chunkSize).arrayBuffer());
-      }
+    chunks(chunkSize) {
+      let offset = 0;
+      return {
+        async next() {
+          offset += chunkSize;
+          if (offset - chunkSize >= blob.size) return { done: true, value: undefined };
+          return { done: false, value: new Uint8Array(await blob.slice(offset - chunkSize, offset).arrayBuffer()) };
+        },
+      };
     },
   };
 }

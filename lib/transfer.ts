@@ -31,8 +31,9 @@ export function transfer<const O extends TransferOptions>(
 ): Observable<TransferEvent<BodyOf<O>>>;
 export function transfer(options: TransferOptions): Observable<TransferEvent<unknown>> {
   const events$ = new Observable<TransferEvent<unknown>>((subscriber) => {
+    let url: URL;
     try {
-      validateOptions(options);
+      url = validateOptions(options);
     } catch (error) {
       subscriber.error(error);
       return;
@@ -54,7 +55,7 @@ export function transfer(options: TransferOptions): Observable<TransferEvent<unk
       settled = true;
       callerSignal?.removeEventListener('abort', onCallerAbort);
     };
-    runExchange(options, (event) => subscriber.next(event), controller.signal).then(
+    runExchange(options, url, (event) => subscriber.next(event), controller.signal).then(
       () => {
         settle();
         subscriber.complete();

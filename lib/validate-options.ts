@@ -3,84 +3,74 @@ import type { TransferOptions } from './options.js';
 import { describe } from './request-body.js';
 import { resolveUrl } from './resolve-url.js';
 
-const responseTypes = new Set(['json', 'text', 'blob', 'arrayBuffer', 'stream', 'none']);
+const responseTypes = ['json', 'text', 'blob', 'arrayBuffer', 'stream', 'none'];
 const methodToken = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+const bodyTypes = [Blob, ArrayBuffer, URLSearchParams, FormData, ReadableStream];
+
+const optional =
+  (check: (value: unknown) => boolean) =>
+  (value: unknown): boolean =>
+    value === undefined || check(value);
+const count = (min: number) => optional((value) => Number.isInteger(value) && (value as number) >= min);
+
+/** Each option's check and what it expects, in the order they run; the first failure is reported. */
+const checks: readonly [keyof TransferOptions, (value: unknown, options: TransferOptions) => boolean, string][] = [
+  ['method', optional((value) => typeof value === 'string' && methodToken.test(value)), 'an HTTP method token'],
+  ['sink', optional((value) => value instanceof WritableStream), 'a WritableStream'],
+  [
+    'responseType',
+    (value, options) =>
+      value === undefined ||
+      (responseTypes.includes(value as string) && (options.sink === undefined || value === 'none')),
+    `one of ${responseTypes.join(', ')} ('none' or none with a sink)`,
+  ],
+  ['keepBytes', count(0), 'an integer >= 0'],
+  ['uploadChunkSize', count(1), 'an integer >= 1'],
+  ['maxErrorBodyBytes', count(0), 'an integer >= 0'],
+  ['progressInterval', (value) => value === 'frame' || count(0)(value), "an integer >= 0 or 'frame'"],
+  ['sizeHintHeader', optional((value) => typeof value === 'string'), 'a header name'],
+  ['signal', optional((value) => value instanceof AbortSignal), 'an AbortSignal'],
+];
 
 /** The method an exchange will use, upper-cased as fetch normalizes the common ones. */
 export function methodOf(options: TransferOptions): string {
   return typeof options?.method === 'string' ? options.method.toUpperCase() : 'GET';
 }
 
-/** Throws an {@link InvalidTransferOptionError} naming the first invalid option. */
-export function validateOptions(options: TransferOptions): void {
+/**
+ * Throws an {@link InvalidTransferOptionError} naming the first invalid option; returns the
+ * absolute URL the request goes to (see {@link resolveUrl}).
+ */
+export function validateOptions(options: TransferOptions): URL {
   const method = methodOf(options);
-  const url = String(options?.url);
   const fail = (option: string, problem: string): never => {
-    throw new InvalidTransferOptionError(option, problem, method, url);
+    throw new InvalidTransferOptionError(option, problem, method, String(options?.url));
   };
-  if (typeof options !== 'object' || options === null) fail('options', `expected an object, got ${describe(options)}`);
-  if (typeof options.url !== 'string' && !(options.url instanceof URL)) {
-    fail('url', `expected a string or URL, got ${describe(options.url)}`);
-  }
-  if (resolveUrl(options) === undefined)
-    fail('url', 'does not parse as a URL (relative URLs need `baseUrl` or a page)');
-  if (options.method !== undefined && (typeof options.method !== 'string' || !methodToken.test(options.method))) {
-    fail('method', `not an HTTP method token: ${String(options.method)}`);
-  }
-  validateBody(options, method, fail);
-  if (options.responseType !== undefined && !responseTypes.has(options.responseType)) {
-    fail('responseType', `expected one of ${[...responseTypes].join(', ')}, got ${String(options.responseType)}`);
-  }
-  if (options.sink !== undefined) {
-    if (!(options.sink instanceof WritableStream))
-      fail('sink', `expected a WritableStream, got ${describe(options.sink)}`);
-    if (options.responseType !== undefined && options.responseType !== 'none') {
-      fail('responseType', `must be 'none' or absent with a sink, got '${options.responseType}'`);
-    }
-  }
-  validateCount('keepBytes', options.keepBytes, 0, fail);
-  validateCount('uploadChunkSize', options.uploadChunkSize, 1, fail);
-  validateCount('maxErrorBodyBytes', options.maxErrorBodyBytes, 0, fail);
-  if (options.progressInterval !== 'frame') validateCount('progressInterval', options.progressInterval, 0, fail);
-  if (options.sizeHintHeader !== undefined && typeof options.sizeHintHeader !== 'string') {
-    fail('sizeHintHeader', `expected a header name, got ${describe(options.sizeHintHeader)}`);
-  }
-  if (options.signal !== undefined && !(options.signal instanceof AbortSignal)) {
-    fail('signal', `expected an AbortSignal, got ${describe(options.signal)}`);
-  }
-}
-
-function validateBody(options: TransferOptions, method: string, fail: (o: string, p: string) => never): void {
-  const { body, json } = options;
+  const expect = (option: string, valid: unknown, expected: string, value: unknown) =>
+    valid || fail(option, `expected ${expected}, got ${show(value)}`);
+  expect('options', typeof options === 'object' && options !== null, 'an object', options);
+  const { url, body, json } = options;
+  expect('url', typeof url === 'string' || url instanceof URL, 'a string or URL', url);
+  const resolved = resolveUrl(options) ?? fail('url', 'does not resolve (a relative URL needs `baseUrl` or a page)');
   if (body !== undefined && json !== undefined) fail('body', 'give either `body` or `json`, not both');
-  if ((body !== undefined || json !== undefined) && (method === 'GET' || method === 'HEAD')) {
-    fail(body === undefined ? 'json' : 'body', `a ${method} request cannot have a body`);
+  const sent = body === undefined ? 'json' : 'body';
+  if ((method === 'GET' || method === 'HEAD') && options[sent] !== undefined) fail(sent, `a ${method} has no body`);
+  const supported =
+    typeof body === 'string' || ArrayBuffer.isView(body) || bodyTypes.some((type) => body instanceof type);
+  expect('body', body === undefined || supported, 'a supported body', body);
+  let serialized: unknown;
+  try {
+    serialized = json === undefined || JSON.stringify(json);
+  } catch (error) {
+    fail('json', `cannot be serialized: ${(error as Error).message}`);
   }
-  if (json !== undefined) {
-    try {
-      if (JSON.stringify(json) === undefined) fail('json', `${describe(json)} has no JSON form`);
-    } catch (error) {
-      fail('json', `cannot be serialized: ${(error as Error).message}`);
-    }
-  }
-  if (body !== undefined && !isSupportedBody(body)) fail('body', `unsupported body type ${describe(body)}`);
+  expect('json', serialized !== undefined, 'a JSON value', json);
+  for (const [option, valid, expected] of checks)
+    expect(option, valid(options[option], options), expected, options[option]);
+  return resolved;
 }
 
-function isSupportedBody(body: unknown): boolean {
-  return (
-    typeof body === 'string' ||
-    body instanceof Blob ||
-    body instanceof ArrayBuffer ||
-    ArrayBuffer.isView(body) ||
-    body instanceof URLSearchParams ||
-    body instanceof FormData ||
-    body instanceof ReadableStream
-  );
-}
-
-function validateCount(option: string, value: unknown, min: number, fail: (o: string, p: string) => never): void {
-  if (value === undefined) return;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
-    fail(option, `expected an integer >= ${min}, got ${String(value)}`);
-  }
+/** A value as error messages show it: primitives as they are, objects by their type. */
+function show(value: unknown): string {
+  return typeof value === 'object' || typeof value === 'function' ? describe(value) : String(value);
 }

@@ -22,7 +22,7 @@ export function xhrFetch(body: XMLHttpRequestBodyInit | null, listener: XhrUploa
   return (input, init) =>
     new Promise((resolve, reject) => {
       const request = input instanceof Request ? input : new Request(input, init);
-      const signal = request.signal;
+      const signal = init?.signal ?? request.signal;
       if (signal.aborted) return reject(signal.reason);
       const xhr = new XMLHttpRequest();
       let controller: ReadableStreamDefaultController<Uint8Array> | undefined;
