@@ -1,0 +1,63 @@
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright';
+import { rolldown } from 'rolldown';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../scripts/chromium.ts';
+import { type PageJob, rawDownload, rawUpload, rxDownload, rxUpload } from './browser-page.ts';
+import { compare, type Series } from './measure.ts';
+
+/** What the Chromium part measured. */
+export interface BrowserResults {
+  readonly version: string;
+  readonly protocol: string;
+  readonly downloadBytes: number;
+  readonly uploadBytes: number;
+  readonly download: Series[];
+  readonly upload: Series[];
+}
+
+/** Bundles the built package with rxjs and ky for the page (an IIFE that sets `window.rxTransfer`). */
+async function pageBundle(): Promise<string> {
+  const entry = fileURLToPath(new URL('./browser-entry.ts', import.meta.url));
+  const bundle = await rolldown({ input: entry, logLevel: 'silent' });
+  const { output } = await bundle.generate({ format: 'iife', name: 'rxTransfer', minify: true });
+  await bundle.close();
+  return (output[0] as { code: string }).code;
+}
+
+/** Runs the download and streamed-upload comparisons in one headless Chromium page on the HTTP/2 origin. */
+export async function runBrowserBench(
+  origin: string,
+  sizes: { download: number; upload: number },
+  rounds: { warmups: number; runs: number; onJob: (name: string, round: number) => void },
+): Promise<BrowserResults> {
+  const code = await pageBundle();
+  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+  try {
+    const context = await browser.newContext({ ignoreHTTPSErrors: true });
+    const page = await context.newPage();
+    await page.goto(`${origin}/status/200`);
+    await page.addScriptTag({ content: code });
+    const protocol = await page.evaluate(
+      () => (performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming).nextHopProtocol,
+    );
+    const job = (fn: (job: PageJob) => Promise<number>, arg: PageJob) => () => page.evaluate(fn, arg);
+    const down = { url: `${origin}/download?size=${sizes.download}`, size: sizes.download };
+    const up = { url: `${origin}/upload`, size: sizes.upload };
+    const options = { ...rounds, baseline: 'raw fetch' };
+    const download = await compare(
+      { 'raw fetch': job(rawDownload, down), 'rx-transfer': job(rxDownload, down) },
+      options,
+    );
+    const upload = await compare({ 'raw fetch': job(rawUpload, up), 'rx-transfer': job(rxUpload, up) }, options);
+    return {
+      version: browser.version(),
+      protocol,
+      downloadBytes: sizes.download,
+      uploadBytes: sizes.upload,
+      download,
+      upload,
+    };
+  } finally {
+    await browser.close();
+  }
+}

@@ -1,0 +1,40 @@
+/**
+ * Which module and export runs each contender of each suite. A job process imports only the one module it
+ * needs: a library loaded but unused changed the others' figures (importing axios slowed raw fetch's
+ * 256 MiB download from 980 to 830 MiB/s, CPU per MiB from 1.22 to 1.50 ms).
+ */
+export type Suite = 'download' | 'upload' | 'small';
+
+/** `[module in bench/contenders, export]` per contender name, per suite, in table order. */
+export const contenders: Record<Suite, Record<string, readonly [string, string]>> = {
+  download: {
+    'raw fetch': ['raw-fetch', 'download'],
+    'rx-transfer': ['rx-transfer', 'download'],
+    'rx-transfer sink': ['rx-transfer', 'downloadIntoSink'],
+    'ky progress': ['ky', 'download'],
+    'axios (fetch)': ['axios', 'download'],
+    'raw fetch, rxjs + ky loaded (reference)': ['raw-fetch-with-deps', 'download'],
+  },
+  upload: {
+    'raw fetch': ['raw-fetch', 'upload'],
+    'rx-transfer': ['rx-transfer', 'upload'],
+    'ky progress': ['ky', 'upload'],
+    'axios (fetch)': ['axios', 'upload'],
+  },
+  small: {
+    'raw fetch': ['raw-fetch', 'small'],
+    'rx-transfer': ['rx-transfer', 'small'],
+    ky: ['ky', 'small'],
+    axios: ['axios', 'small'],
+    'raw fetch, rxjs + ky loaded (reference)': ['raw-fetch-with-deps', 'small'],
+    'minimal observable (reference)': ['minimal-observable', 'small'],
+  },
+};
+
+/** Loads one contender's function. */
+export async function loadContender<F>(suite: Suite, name: string): Promise<F> {
+  const entry = contenders[suite][name];
+  if (entry === undefined) throw new Error(`no contender "${name}" in suite "${suite}"`);
+  const module = (await import(`./${entry[0]}.ts`)) as Record<string, F>;
+  return module[entry[1]] as F;
+}

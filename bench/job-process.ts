@@ -1,0 +1,42 @@
+/**
+ * One contender's job in a process of its own, so that no other contender's libraries, garbage, compiled code or
+ * connections weigh on it: `node bench/job-process.ts <suite> <contender> <origin> <warm-ups>`. Runs the warm-up
+ * jobs, then one timed job; prints one JSON line `{ units, ms, cpuMicros }`.
+ */
+import { loadContender, type Suite } from './contenders/index.ts';
+import { SIZE, SMALL_REQUESTS } from './sizes.ts';
+
+const [suite = 'small', name = '', origin = '', warmups = '1'] = process.argv.slice(2) as [
+  Suite,
+  string,
+  string,
+  string,
+];
+
+async function jobOf(): Promise<() => Promise<number>> {
+  if (suite === 'download') {
+    const run = await loadContender<(url: string) => Promise<number>>(suite, name);
+    return () => run(`${origin}/download?size=${SIZE}`);
+  }
+  if (suite === 'upload') {
+    const run = await loadContender<(url: string, bytes: Uint8Array) => Promise<number>>(suite, name);
+    const bytes = new Uint8Array(SIZE).fill(7);
+    return () => run(`${origin}/upload`, bytes);
+  }
+  const run = await loadContender<(url: string) => Promise<number>>(suite, name);
+  return async () => {
+    for (let i = 0; i < SMALL_REQUESTS; i++) {
+      if ((await run(`${origin}/download?size=1024`)) !== 1024) throw new Error(`${name}: short body`);
+    }
+    return SMALL_REQUESTS;
+  };
+}
+
+const job = await jobOf();
+for (let i = 0; i < Number(warmups); i++) await job();
+const before = process.cpuUsage();
+const start = performance.now();
+const units = await job();
+const ms = performance.now() - start;
+const used = process.cpuUsage(before);
+console.log(JSON.stringify({ units, ms, cpuMicros: used.user + used.system }));

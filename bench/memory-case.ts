@@ -1,0 +1,172 @@
+/**
+ * One memory case in a fresh process: `node --expose-gc bench/memory-case.ts <case> <http1 origin>`. Prints one JSON
+ * line: the resident set before the exchange (after its input exists and a full GC), the peak during it, and the
+ * growth between them. The peak is the kernel's high-water mark (VmHWM), reset just before the exchange through
+ * /proc/self/clear_refs; where that is not allowed, RSS sampled every 2 ms stands in.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import ky from 'ky';
+import { transfer } from 'rx-transfer';
+import { lastValueFrom } from 'rxjs';
+
+const MiB = 2 ** 20;
+const [name = '', origin = ''] = process.argv.slice(2);
+
+/** What each case needs before the exchange starts, and the exchange itself (resolving with the bytes moved). */
+interface MemoryCase {
+  prepare(): unknown;
+  run(input: unknown): Promise<number>;
+}
+
+const download = (size: number) => `${origin}/download?size=${size}`;
+const uploadSize = 512 * MiB;
+const blobOf = (size: number) => new Blob([new Uint8Array(size).fill(1)]);
+
+/** rx-transfer downloading `size` bytes into a sink that counts and drops them. */
+const intoSink = (size: number): MemoryCase => ({
+  prepare: () => undefined,
+  run: async () => {
+    let bytes = 0;
+    const sink = new WritableStream<Uint8Array>({
+      write: (chunk) => {
+        bytes += chunk.byteLength;
+      },
+    });
+    await lastValueFrom(transfer({ url: download(size), sink }));
+    return bytes;
+  },
+});
+
+/** rx-transfer uploading a Blob of `size` bytes, through a ky instance with retries on. */
+const blobUpload = (size: number): MemoryCase => ({
+  prepare: () => blobOf(size),
+  run: async (body) => {
+    const retrying = ky.create({ retry: { limit: 2, methods: ['put'] } });
+    const event = await lastValueFrom(
+      transfer<{ bytes: number }>({ url: `${origin}/upload`, method: 'PUT', body: body as Blob, ky: retrying }),
+    );
+    return event.type === 'complete' ? event.body.bytes : 0;
+  },
+});
+
+/** A raw streamed upload of a Blob in 64 KiB slices, redirects refused (so Node does not tee the body). */
+const rawStreamedBlob = (size: number, gcEvery?: number): MemoryCase => ({
+  prepare: () => blobOf(size),
+  run: async (input) => {
+    const blob = input as Blob;
+    let offset = 0;
+    const body = new ReadableStream<Uint8Array>(
+      {
+        async pull(controller) {
+          if (offset >= blob.size) return controller.close();
+          controller.enqueue(new Uint8Array(await blob.slice(offset, offset + 65_536).arrayBuffer()));
+          offset += 65_536;
+          if (gcEvery !== undefined && offset % gcEvery === 0) globalThis.gc?.();
+        },
+      },
+      { highWaterMark: 0 },
+    );
+    const init = { method: 'PUT', body, duplex: 'half', redirect: 'error' };
+    return ((await (await fetch(`${origin}/upload`, init as RequestInit)).json()) as { bytes: number }).bytes;
+  },
+});
+
+const cases: Record<string, MemoryCase> = {
+  'rx-transfer 1 GiB into a sink': intoSink(1024 * MiB),
+  'rx-transfer 4 GiB into a sink': intoSink(4096 * MiB),
+  'rx-transfer 1 GiB into an ArrayBuffer': {
+    prepare: () => undefined,
+    run: async () => {
+      const event = await lastValueFrom(transfer({ url: download(1024 * MiB), responseType: 'arrayBuffer' }));
+      return event.type === 'complete' ? event.body.byteLength : 0;
+    },
+  },
+  'raw fetch 1 GiB arrayBuffer()': {
+    prepare: () => undefined,
+    run: async () => (await (await fetch(download(1024 * MiB))).arrayBuffer()).byteLength,
+  },
+  'raw fetch 1 GiB reader loop': {
+    prepare: () => undefined,
+    run: async () => {
+      const reader = ((await fetch(download(1024 * MiB))).body as ReadableStream<Uint8Array>).getReader();
+      let bytes = 0;
+      for (let next = await reader.read(); !next.done; next = await reader.read()) bytes += next.value.byteLength;
+      return bytes;
+    },
+  },
+  'raw fetch 1 GiB reader loop, gc every 16 MiB': {
+    prepare: () => undefined,
+    run: async () => {
+      const reader = ((await fetch(download(1024 * MiB))).body as ReadableStream<Uint8Array>).getReader();
+      let bytes = 0;
+      let mark = 0;
+      for (let next = await reader.read(); !next.done; next = await reader.read()) {
+        bytes += next.value.byteLength;
+        if (bytes - mark > 16 * MiB) {
+          mark = bytes;
+          globalThis.gc?.();
+        }
+      }
+      return bytes;
+    },
+  },
+  'raw fetch 512 MiB Blob upload': {
+    prepare: () => blobOf(uploadSize),
+    run: async (body) =>
+      ((await (await fetch(`${origin}/upload`, { method: 'PUT', body: body as Blob })).json()) as { bytes: number })
+        .bytes,
+  },
+  'rx-transfer 512 MiB Blob upload, ky retries on': blobUpload(uploadSize),
+  'rx-transfer 2 GiB Blob upload, ky retries on': blobUpload(4 * uploadSize),
+  'raw fetch 512 MiB Blob streamed in 64 KiB slices': rawStreamedBlob(uploadSize),
+  'raw fetch 512 MiB Blob streamed, gc every 16 MiB': rawStreamedBlob(uploadSize, 16 * MiB),
+  'raw fetch 2 GiB Blob streamed in 64 KiB slices': rawStreamedBlob(4 * uploadSize),
+  'ky 512 MiB Blob upload, retries on (default)': {
+    prepare: () => blobOf(uploadSize),
+    run: async (body) =>
+      (await ky.put(`${origin}/upload`, { body: body as Blob, timeout: false }).json<{ bytes: number }>()).bytes,
+  },
+};
+
+const chosen = cases[name];
+if (chosen === undefined) throw new Error(`unknown memory case ${name}; known: ${Object.keys(cases).join(', ')}`);
+const input = chosen.prepare();
+const gc = globalThis.gc ?? (() => undefined);
+gc();
+gc();
+const rss = () => process.memoryUsage.rss();
+const before = rss();
+const highWaterMark = resetHighWaterMark();
+let sampled = before;
+const sampler = setInterval(() => {
+  sampled = Math.max(sampled, rss());
+}, 2);
+const start = performance.now();
+const bytes = await chosen.run(input);
+const ms = performance.now() - start;
+clearInterval(sampler);
+const peak = Math.max(highWaterMark?.() ?? 0, sampled, rss());
+console.log(
+  JSON.stringify({
+    name,
+    bytes,
+    ms,
+    before,
+    peak,
+    growth: peak - before,
+    peakSource: highWaterMark ? 'VmHWM' : 'sampled',
+  }),
+);
+
+/** Resets the kernel's peak-RSS mark; returns a reader for it, or `undefined` where the kernel does not allow it. */
+function resetHighWaterMark(): (() => number) | undefined {
+  try {
+    writeFileSync('/proc/self/clear_refs', '5');
+    return () => {
+      const kib = /VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'))?.[1];
+      return kib === undefined ? 0 : Number(kib) * 1024;
+    };
+  } catch {
+    return undefined;
+  }
+}

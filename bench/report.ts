@@ -1,0 +1,157 @@
+import type { BrowserResults } from './browser-bench.ts';
+import type { EventCount } from './event-count.ts';
+import type { Series } from './measure.ts';
+import type { MemoryResult } from './memory.ts';
+import { SIZE, SMALL_REQUESTS } from './sizes.ts';
+
+const MiB = 2 ** 20;
+
+/** Everything one run of the benchmark measured; each section is there when it ran. */
+export interface Results {
+  download?: Series[];
+  upload?: Series[];
+  small?: Series[];
+  /** Microseconds of CPU per request with fetch answered in memory, by contender. */
+  overhead?: Record<string, number>;
+  events?: EventCount[];
+  memory?: MemoryResult[];
+  browser?: BrowserResults;
+}
+
+/** One target of the issue, judged on this run's figures. */
+export interface Target {
+  readonly target: string;
+  readonly figure: string;
+  readonly met: boolean;
+}
+
+interface Machine {
+  cpu: string;
+  cores: number;
+  memoryGiB: number;
+  node: string;
+  chromium: string | undefined;
+}
+
+const pad = (text: string, width: number) => text.padEnd(width);
+const fixed = (value: number, digits: number, width: number) => value.toFixed(digits).padStart(width);
+
+/** The lines of one throughput table: bytes as MiB/s (CPU per MiB), requests as requests/s (CPU per request). */
+function seriesTable(title: string, series: readonly Series[], unit: 'bytes' | 'requests', cpu = true): string[] {
+  const bytes = unit === 'bytes';
+  const head = `${pad(title, 44)}${(bytes ? 'MiB/s' : 'req/s').padStart(8)}   ratio  (per-round range)`;
+  const lines = [cpu ? `${head}  client CPU ${bytes ? 'ms/MiB' : 'µs/req'}` : head];
+  for (const s of series) {
+    const range = `(${s.ratioRange[0].toFixed(2)}-${s.ratioRange[1].toFixed(2)})`;
+    const row = `  ${pad(s.name, 42)}${fixed(bytes ? s.median / MiB : s.median, bytes ? 1 : 0, 8)}  ${fixed(s.ratio, 3, 6)}  ${pad(range, 17)}`;
+    lines.push(
+      cpu ? `${row}${fixed(bytes ? (s.cpuPerUnit * MiB) / 1000 : s.cpuPerUnit, bytes ? 2 : 1, 8)}` : row.trimEnd(),
+    );
+  }
+  return [...lines, ''];
+}
+
+function memoryTable(results: readonly MemoryResult[]): string[] {
+  const lines = [`${pad('memory, each run in a fresh process', 52)}RSS growth MiB (each run)    time s`];
+  for (const r of results) {
+    const each = `(${r.growths.map((g) => (g / MiB).toFixed(0)).join(' ')})`;
+    lines.push(
+      `  ${pad(r.name, 50)}${fixed(r.medianGrowth / MiB, 0, 6)}  ${pad(each, 18)}${fixed(r.medianMs / 1000, 2, 7)}  ${r.note}`,
+    );
+  }
+  return [...lines, ''];
+}
+
+function eventTable(counts: readonly EventCount[]): string[] {
+  const lines = [`${pad(`progress events, ${SIZE / MiB} MiB`, 44)}interval  chunks  events  bound      ms`];
+  for (const c of counts) {
+    lines.push(
+      `  ${pad(c.case, 42)}${fixed(c.progressInterval, 0, 8)}${fixed(c.chunks, 0, 8)}${fixed(c.events, 0, 8)}${fixed(c.bound, 0, 7)}${fixed(c.ms, 0, 8)}`,
+    );
+  }
+  return [...lines, ''];
+}
+
+function overheadTable(overhead: Record<string, number>): string[] {
+  const raw = overhead['raw fetch'] ?? 0;
+  const lines = [`${pad('CPU per request, fetch answered in memory', 44)}  µs/req  over raw fetch`];
+  for (const [name, micros] of Object.entries(overhead)) {
+    lines.push(`  ${pad(name, 42)}${fixed(micros, 1, 8)}  ${fixed(micros - raw, 1, 8)}`);
+  }
+  return [...lines, ''];
+}
+
+/** The whole report: a header, each table that ran, then the targets. */
+export function render(
+  results: Results,
+  machine: Machine,
+  setup: { warmups: number; browserWarmups: number; runs: number },
+): string[] {
+  const b = results.browser;
+  const chromium = machine.chromium === undefined ? '' : ` · Chromium ${machine.chromium}`;
+  const lines = [
+    `rx-transfer benchmarks · ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB · Node ${machine.node}${chromium}`,
+    `${setup.runs} rounds, contenders in turn (order rotated each round). Node: each job in a fresh process after`,
+    `${setup.warmups} warm-up jobs; Chromium: one page, ${setup.browserWarmups} warm-up round(s).`,
+    "Throughput medians; ratio = median of each round's throughput ratio to raw fetch in that round.",
+    '',
+  ];
+  if (results.download)
+    lines.push(...seriesTable(`Node, HTTP/1.1: download ${SIZE / MiB} MiB`, results.download, 'bytes'));
+  if (results.upload) lines.push(...seriesTable(`Node, HTTP/1.1: upload ${SIZE / MiB} MiB`, results.upload, 'bytes'));
+  if (results.small)
+    lines.push(...seriesTable(`Node: ${SMALL_REQUESTS} sequential 1 KiB GETs`, results.small, 'requests'));
+  if (results.overhead) lines.push(...overheadTable(results.overhead));
+  if (b) {
+    lines.push(
+      ...seriesTable(`Chromium, ${b.protocol}: download ${b.downloadBytes / MiB} MiB`, b.download, 'bytes', false),
+    );
+    lines.push(
+      ...seriesTable(`Chromium, ${b.protocol}: streamed upload ${b.uploadBytes / MiB} MiB`, b.upload, 'bytes', false),
+    );
+  }
+  if (results.memory) lines.push(...memoryTable(results.memory));
+  if (results.events) lines.push(...eventTable(results.events));
+  const targets = targetsOf(results);
+  lines.push('targets', ...targets.map((t) => `  ${t.met ? 'met    ' : 'NOT MET'}  ${pad(t.target, 66)} ${t.figure}`));
+  return lines;
+}
+
+function ratioTarget(label: string, series: readonly Series[] | undefined, name: string, least: number): Target[] {
+  const s = series?.find((entry) => entry.name === name);
+  if (s === undefined) return [];
+  return [{ target: `${label} >= ${least}x raw fetch`, figure: `${s.ratio.toFixed(3)}x`, met: s.ratio >= least }];
+}
+
+/** Every target of the issue that this run has figures for, judged. */
+export function targetsOf(results: Results): Target[] {
+  const b = results.browser;
+  const memory = (results.memory ?? []).flatMap((r) =>
+    r.limit === undefined
+      ? []
+      : [
+          {
+            target: `${r.name}: RSS growth <= ${r.limit / MiB} MiB`,
+            figure: `${(r.medianGrowth / MiB).toFixed(0)} MiB`,
+            met: r.medianGrowth <= r.limit,
+          },
+        ],
+  );
+  const events = (results.events ?? [])
+    .filter((c) => c.progressInterval === 50)
+    .map((c) => ({
+      target: `${c.case}: progress events bounded by default sampling`,
+      figure: `${c.events} events for ${c.chunks} chunks (bound ${c.bound})`,
+      met: c.events <= c.bound,
+    }));
+  return [
+    ...ratioTarget('Node download, rx-transfer (all stages)', results.download, 'rx-transfer', 0.97),
+    ...ratioTarget('Node download, rx-transfer into a sink', results.download, 'rx-transfer sink', 0.97),
+    ...ratioTarget('Node upload, rx-transfer', results.upload, 'rx-transfer', 0.97),
+    ...ratioTarget('Chromium download, rx-transfer', b?.download, 'rx-transfer', 0.97),
+    ...ratioTarget('Chromium streamed upload, rx-transfer', b?.upload, 'rx-transfer', 0.97),
+    ...ratioTarget('Node small requests, rx-transfer', results.small, 'rx-transfer', 0.9),
+    ...memory,
+    ...events,
+  ];
+}

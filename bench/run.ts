@@ -1,0 +1,94 @@
+/**
+ * `npm run bench`: rx-transfer against raw fetch, ky and axios over loopback, in Node and in headless Chromium, with
+ * memory and event counts; prints the tables and the targets, and writes bench/results.json. See BENCHMARKS.md.
+ * Options: --runs=<n> rounds (default 7); --warmups=<n> jobs each contender's process runs before its timed one
+ * (default 3); --browser-warmups=<n> rounds in the page (default 1); --memory-repeats=<n> (default 2);
+ * --only=<sections> (comma-separated, default all: download,upload,small,overhead,events,memory,browser).
+ */
+import { writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { parseArgs } from 'node:util';
+import { runBrowserBench } from './browser-bench.ts';
+import { memoryCases, runMemoryCase } from './memory.ts';
+import { downloadSuite, eventCounts, overheadPerRequest, type Rounds, smallSuite, uploadSuite } from './node-suites.ts';
+import { type Results, render, targetsOf } from './report.ts';
+import { startServerProcess } from './server-process.ts';
+import { SIZE, SMALL_REQUESTS } from './sizes.ts';
+
+const ALL = 'download,upload,small,overhead,events,memory,browser';
+const { values } = parseArgs({
+  options: {
+    runs: { type: 'string', default: '7' },
+    warmups: { type: 'string', default: '3' },
+    'browser-warmups': { type: 'string', default: '1' },
+    'memory-repeats': { type: 'string', default: '2' },
+    only: { type: 'string', default: ALL },
+  },
+});
+const only = new Set(values.only.split(','));
+const startedAt = performance.now();
+const elapsed = () => `${((performance.now() - startedAt) / 1000).toFixed(0)} s`;
+const status = (line: string) => process.stderr.write(`\r\x1b[K${line}`);
+const rounds = (section: string, warmups = Number(values.warmups)): Rounds => {
+  const runs = Number(values.runs);
+  const onJob = (name: string, round: number) => status(`${section}: round ${round + 1}, ${name} (${elapsed()})`);
+  return { warmups, runs, onJob };
+};
+
+const results: Results = {};
+const server = await startServerProcess(15 * 60_000);
+try {
+  if (only.has('download')) results.download = await downloadSuite(server.http1, rounds('download'));
+  if (only.has('upload')) results.upload = await uploadSuite(server.http1, rounds('upload'));
+  if (only.has('small')) {
+    results.small = await smallSuite(server.http1, rounds('small requests'));
+  }
+  if (only.has('overhead')) {
+    const { runs, onJob } = rounds('overhead, fetch in memory');
+    results.overhead = await overheadPerRequest(runs, onJob);
+  }
+  if (only.has('events')) {
+    status(`progress event counts (${elapsed()})`);
+    results.events = await eventCounts(server.http1);
+  }
+  if (only.has('memory')) {
+    results.memory = [];
+    for (const spec of memoryCases) {
+      status(`memory: ${spec.name} (${elapsed()})`);
+      results.memory.push(await runMemoryCase(spec, server.http1, Number(values['memory-repeats'])));
+    }
+  }
+  if (only.has('browser')) {
+    const sizes = { download: SIZE, upload: SIZE };
+    results.browser = await runBrowserBench(server.http2, sizes, rounds('chromium', Number(values['browser-warmups'])));
+  }
+} finally {
+  status('');
+  await server.stop();
+}
+
+const machine = {
+  cpu: cpus()[0]?.model ?? 'unknown',
+  cores: cpus().length,
+  memoryGiB: Math.round(totalmem() / 2 ** 30),
+  node: process.version,
+  chromium: results.browser?.version,
+  platform: `${process.platform} ${process.arch}`,
+};
+const setup = {
+  warmups: Number(values.warmups),
+  browserWarmups: Number(values['browser-warmups']),
+  runs: Number(values.runs),
+  memoryRepeats: Number(values['memory-repeats']),
+};
+const targets = targetsOf(results);
+console.log([...render(results, machine, setup), '', `total time ${elapsed()}`].join('\n'));
+const json = {
+  date: new Date().toISOString(),
+  machine,
+  setup,
+  sizes: { bytes: SIZE, smallRequests: SMALL_REQUESTS },
+  ...results,
+  targets,
+};
+writeFileSync(new URL('./results.json', import.meta.url), `${JSON.stringify(json, null, 2)}\n`);
