@@ -1,7 +1,7 @@
 /**
  * One contender's own CPU per small request with the network taken out: `fetch` answers at once with a 1 KiB
  * body held in memory. `node bench/overhead-case.ts <contender>`, in a process of its own (it replaces
- * `globalThis.fetch`); warms up, then prints one JSON line `{ units, ms, cpuMicros }` for 10,000 requests.
+ * `globalThis.fetch`); warms up, then prints one JSON line `{ units, ms, cpuMicros }` for 5,000 requests.
  */
 import { loadContender } from './contenders/index.ts';
 
@@ -12,7 +12,7 @@ globalThis.fetch = async (input: RequestInfo | URL, init?: RequestInit) => {
   return new Response(body, { headers: { 'content-length': '1024' } });
 };
 
-const REQUESTS = 10_000;
+const REQUESTS = 5_000;
 const url = 'http://127.0.0.1:9/download?size=1024';
 // Loaded after the stub, so that nothing holds on to the real fetch.
 const run = await loadContender<(url: string) => Promise<number>>('small', process.argv[2] ?? '');

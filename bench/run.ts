@@ -1,11 +1,12 @@
 /**
  * `npm run bench`: rx-transfer against raw fetch, ky and axios over loopback, in Node and in headless Chromium, with
- * memory and event counts; prints the tables and the targets, and writes bench/results.json. See BENCHMARKS.md.
+ * memory and event counts; prints the tables and the targets, and writes bench/results.json (bench/out/ for a
+ * partial run). See BENCHMARKS.md.
  * Options: --runs=<n> rounds (default 7); --warmups=<n> jobs each contender's process runs before its timed one
- * (default 3); --browser-warmups=<n> rounds in the page (default 1); --memory-repeats=<n> (default 2);
+ * (default 2); --browser-warmups=<n> rounds in the page (default 1); --memory-repeats=<n> (default 2);
  * --only=<sections> (comma-separated, default all: download,upload,small,overhead,events,memory,browser).
  */
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
 import { runBrowserBench } from './browser-bench.ts';
@@ -16,10 +17,12 @@ import { startServerProcess } from './server-process.ts';
 import { SIZE, SMALL_REQUESTS } from './sizes.ts';
 
 const ALL = 'download,upload,small,overhead,events,memory,browser';
+/** The in-memory overhead is steady from one process to the next: fewer rounds do. */
+const OVERHEAD_ROUNDS = 3;
 const { values } = parseArgs({
   options: {
     runs: { type: 'string', default: '7' },
-    warmups: { type: 'string', default: '3' },
+    warmups: { type: 'string', default: '2' },
     'browser-warmups': { type: 'string', default: '1' },
     'memory-repeats': { type: 'string', default: '2' },
     only: { type: 'string', default: ALL },
@@ -36,6 +39,7 @@ const rounds = (section: string, warmups = Number(values.warmups)): Rounds => {
 };
 
 const results: Results = {};
+let browserSkipped: string | undefined;
 const server = await startServerProcess(15 * 60_000);
 try {
   if (only.has('download')) results.download = await downloadSuite(server.http1, rounds('download'));
@@ -44,8 +48,7 @@ try {
     results.small = await smallSuite(server.http1, rounds('small requests'));
   }
   if (only.has('overhead')) {
-    const { runs, onJob } = rounds('overhead, fetch in memory');
-    results.overhead = await overheadPerRequest(runs, onJob);
+    results.overhead = await overheadPerRequest(OVERHEAD_ROUNDS, rounds('overhead, fetch in memory').onJob);
   }
   if (only.has('events')) {
     status(`progress event counts (${elapsed()})`);
@@ -60,7 +63,13 @@ try {
   }
   if (only.has('browser')) {
     const sizes = { download: SIZE, upload: SIZE };
-    results.browser = await runBrowserBench(server.http2, sizes, rounds('chromium', Number(values['browser-warmups'])));
+    const browserRounds = rounds('chromium', Number(values['browser-warmups']));
+    // Without Chromium the Node figures still stand: say why the browser part is missing, and go on.
+    try {
+      results.browser = await runBrowserBench(server.http2, sizes, browserRounds);
+    } catch (error) {
+      browserSkipped = `Chromium part skipped (bash scripts/ensure-chromium.sh installs it): ${String(error)}`;
+    }
   }
 } finally {
   status('');
@@ -82,7 +91,7 @@ const setup = {
   memoryRepeats: Number(values['memory-repeats']),
 };
 const targets = targetsOf(results);
-console.log([...render(results, machine, setup), '', `total time ${elapsed()}`].join('\n'));
+console.log([...render(results, machine, setup), '', browserSkipped ?? '', `total time ${elapsed()}`].join('\n'));
 const json = {
   date: new Date().toISOString(),
   machine,
@@ -91,4 +100,10 @@ const json = {
   ...results,
   targets,
 };
-writeFileSync(new URL('./results.json', import.meta.url), `${JSON.stringify(json, null, 2)}\n`);
+// A partial run (--only) goes to the git-ignored bench/out/, so that it never replaces the full run's figures.
+const partial = values.only !== ALL;
+if (partial) mkdirSync(new URL('./out/', import.meta.url), { recursive: true });
+writeFileSync(
+  new URL(partial ? './out/results.json' : './results.json', import.meta.url),
+  `${JSON.stringify(json, null, 2)}\n`,
+);
