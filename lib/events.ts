@@ -46,7 +46,7 @@ export interface UploadProgressEvent extends EventBase, ProgressFields {
    * - `'chunk'` (`fetch-stream`): a chunk counts once the network pulls the next one, or the
    *   body ends; it runs ahead of the server by what the connection buffers (about one
    *   HTTP/2 window plus two chunks in Chromium).
-   * - `'browser'` (`xhr`): as XHR's upload events report, every 100-200 ms; over HTTP/1.1
+   * - `'browser'` (`xhr`): as XHR's upload events report, every 100-300 ms in Chromium; over HTTP/1.1
    *   Chromium's figure runs megabytes ahead of what the server has read.
    * - `'whole'` (`fetch`, or the end of an upload the transport could not follow): the body
    *   reported in one event once the response has begun; no intermediate figure is invented.

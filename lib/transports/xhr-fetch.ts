@@ -2,7 +2,7 @@ import type { FetchFunction } from '../transport.js';
 
 /** What the XHR transport reports about the request body as the browser sends it. */
 export interface XhrUploadListener {
-  /** Bytes the browser says it has sent (XHR `upload.onprogress`, every 100-200 ms in Chromium). */
+  /** Bytes the browser says it has sent (XHR `upload.onprogress`, every 100-300 ms in Chromium). */
   readonly onSent: (sent: number) => void;
   /** The browser has sent the whole body (XHR `upload.onload`). */
   readonly onEnd: () => void;
