@@ -1,8 +1,10 @@
 /**
  * One contender's job in a process of its own, so that no other contender's libraries, garbage, compiled code or
  * connections weigh on it: `node bench/job-process.ts <suite> <contender> <origin> <warm-ups>`. Runs the warm-up
- * jobs, then one timed job; prints one JSON line `{ units, ms, cpuMicros }`.
+ * jobs, then one timed job; prints one JSON line `{ units, ms, cpuMicros, heapBytes, majorGcs, gcMs }`: the heap in
+ * use as the timed job began, and the full (mark-compact) collections and all collection pauses during it.
  */
+import { constants, PerformanceObserver } from 'node:perf_hooks';
 import { loadContender, type Suite } from './contenders/index.ts';
 import { SIZE, SMALL_REQUESTS } from './sizes.ts';
 
@@ -34,9 +36,22 @@ async function jobOf(): Promise<() => Promise<number>> {
 
 const job = await jobOf();
 for (let i = 0; i < Number(warmups); i++) await job();
+let majorGcs = 0;
+let gcMs = 0;
+const gcs = new PerformanceObserver((list) => {
+  for (const entry of list.getEntries()) {
+    gcMs += entry.duration;
+    if ((entry as { detail?: { kind?: number } }).detail?.kind === constants.NODE_PERFORMANCE_GC_MAJOR) majorGcs++;
+  }
+});
+const heapBytes = process.memoryUsage().heapUsed;
+gcs.observe({ entryTypes: ['gc'] });
 const before = process.cpuUsage();
 const start = performance.now();
 const units = await job();
 const ms = performance.now() - start;
 const used = process.cpuUsage(before);
-console.log(JSON.stringify({ units, ms, cpuMicros: used.user + used.system }));
+// gc entries are delivered asynchronously: let the last ones arrive.
+await new Promise((resolve) => setTimeout(resolve, 20));
+gcs.disconnect();
+console.log(JSON.stringify({ units, ms, cpuMicros: used.user + used.system, heapBytes, majorGcs, gcMs }));

@@ -3,6 +3,12 @@ export interface Measured {
   readonly units: number;
   readonly ms: number;
   readonly cpuMicros: number;
+  /** Heap in use as the timed job began (jobs run in a process of their own). */
+  readonly heapBytes?: number;
+  /** Full (mark-compact) garbage collections during the timed job. */
+  readonly majorGcs?: number;
+  /** Milliseconds of garbage-collection pauses during the timed job. */
+  readonly gcMs?: number;
 }
 
 /**
@@ -24,6 +30,8 @@ export interface Series {
   readonly ratioRange: readonly [number, number];
   /** Median CPU time (user + system) per unit, in microseconds, of the process that ran the job. */
   readonly cpuPerUnit: number;
+  /** Medians of the heap in use at the start, full collections and collection pauses, when the job reported them. */
+  readonly gc?: { readonly heapMiB: number; readonly majorGcs: number; readonly gcMs: number };
 }
 
 /** Options of {@link compare}. */
@@ -53,6 +61,7 @@ export async function compare(jobs: Record<string, Job>, options: CompareOptions
   const names = Object.keys(jobs);
   const throughput = new Map<string, number[]>(names.map((name) => [name, []]));
   const cpu = new Map<string, number[]>(names.map((name) => [name, []]));
+  const gc = new Map<string, Measured[]>(names.map((name) => [name, []]));
   for (let round = 0; round < options.warmups + options.runs; round++) {
     for (let i = 0; i < names.length; i++) {
       const name = names[(i + round) % names.length] as string;
@@ -69,6 +78,7 @@ export async function compare(jobs: Record<string, Job>, options: CompareOptions
       if (round < options.warmups) continue;
       throughput.get(name)?.push((job.units * 1000) / job.ms);
       cpu.get(name)?.push(job.cpuMicros / job.units);
+      if (job.majorGcs !== undefined) gc.get(name)?.push(job);
     }
   }
   const base = throughput.get(options.baseline);
@@ -76,6 +86,8 @@ export async function compare(jobs: Record<string, Job>, options: CompareOptions
   return names.map((name) => {
     const perRun = throughput.get(name) as number[];
     const ratios = perRun.map((value, run) => value / (base[run] as number));
+    const jobs = gc.get(name) as Measured[];
+    const of = (field: 'heapBytes' | 'majorGcs' | 'gcMs') => median(jobs.map((job) => job[field] ?? 0));
     return {
       name,
       perRun,
@@ -83,6 +95,9 @@ export async function compare(jobs: Record<string, Job>, options: CompareOptions
       ratio: median(ratios),
       ratioRange: [Math.min(...ratios), Math.max(...ratios)],
       cpuPerUnit: median(cpu.get(name) as number[]),
+      ...(jobs.length === 0
+        ? {}
+        : { gc: { heapMiB: of('heapBytes') / 2 ** 20, majorGcs: of('majorGcs'), gcMs: of('gcMs') } }),
     };
   });
 }

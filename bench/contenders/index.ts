@@ -14,6 +14,7 @@ export const contenders: Record<Suite, Record<string, readonly [string, string]>
     'ky progress': ['ky', 'download'],
     'axios (fetch)': ['axios', 'download'],
     'raw fetch, rxjs + ky loaded (reference)': ['raw-fetch-with-deps', 'download'],
+    'raw fetch piped to the sink, rxjs + ky loaded (reference)': ['raw-fetch-with-deps', 'downloadIntoSink'],
   },
   upload: {
     'raw fetch': ['raw-fetch', 'upload'],
@@ -27,6 +28,7 @@ export const contenders: Record<Suite, Record<string, readonly [string, string]>
     ky: ['ky', 'small'],
     axios: ['axios', 'small'],
     'raw fetch, rxjs + ky loaded (reference)': ['raw-fetch-with-deps', 'small'],
+    'raw fetch with an AbortSignal, rxjs + ky loaded (reference)': ['raw-fetch-with-deps', 'smallWithSignal'],
     'minimal observable (reference)': ['minimal-observable', 'small'],
   },
 };

@@ -26,9 +26,31 @@ function chunkedStream(bytes: Uint8Array): ReadableStream<Uint8Array> {
 
 export const download = async (url: string): Promise<number> => drain((await fetch(url)).body);
 
+/** Raw fetch piped into the same counting `WritableStream` sink the rx-transfer sink case writes to. */
+export async function downloadIntoSink(url: string): Promise<number> {
+  let bytes = 0;
+  const sink = new WritableStream<Uint8Array>({
+    write(chunk) {
+      bytes += chunk.byteLength;
+    },
+  });
+  const { body } = await fetch(url);
+  await body?.pipeTo(sink);
+  return bytes;
+}
+
 export async function upload(url: string, bytes: Uint8Array): Promise<number> {
   const init = { method: 'POST', body: chunkedStream(bytes), duplex: 'half' };
   return ((await (await fetch(url, init as RequestInit)).json()) as { bytes: number }).bytes;
 }
 
 export const small = async (url: string): Promise<number> => (await (await fetch(url)).arrayBuffer()).byteLength;
+
+/**
+ * Raw fetch given an `AbortSignal`, the least any client that can cancel a request must do: Node's fetch then ties
+ * the signal to its request (a listener, a WeakRef and a finalizer each time).
+ */
+export async function smallWithSignal(url: string): Promise<number> {
+  const controller = new AbortController();
+  return (await (await fetch(url, { signal: controller.signal })).arrayBuffer()).byteLength;
+}
