@@ -2,7 +2,7 @@ import { NetworkError } from 'ky';
 import type { SentAttempt } from './attempt.js';
 import { now } from './clock.js';
 import { ResponseParseError, TruncatedBodyError } from './errors.js';
-import type { TransferEvent } from './events.js';
+import type { CompleteEvent, StageTimings, TransferEvent } from './events.js';
 import { httpErrorFor } from './http-error.js';
 import type { TransferOptions } from './options.js';
 import { createProgressMeter } from './progress-meter.js';
@@ -11,6 +11,8 @@ import { responseTotal } from './response-total.js';
 import type { UploadTracker } from './upload-tracker.js';
 
 const DEFAULT_MAX_ERROR_BODY = 64 * 1024;
+
+type Writable<T> = { -readonly [K in keyof T]: T[K] };
 
 /**
  * The second half of an exchange: `headers`, then the body read with `download-progress`,
@@ -39,22 +41,21 @@ export async function receiveResponse(
   const complete = (body: unknown, downloaded: number, prefix: Uint8Array | undefined) => {
     const time = now();
     const sentAt = upload?.sentAt();
-    emit({
+    // Optional fields are added only when present (no `undefined` keys), without spreading: this runs per request.
+    const timings: Writable<StageTimings> = { start: sent.startedAt, headers: headersAt, complete: time };
+    if (sentAt !== undefined) timings.sent = sentAt;
+    const event: Writable<CompleteEvent<unknown>> = {
       type: 'complete',
       time,
       body,
       status: response.status,
       headers: response.headers,
-      ...(prefix === undefined ? {} : { prefix }),
       uploaded: upload?.sent() ?? 0,
       downloaded,
-      timings: {
-        start: sent.startedAt,
-        ...(sentAt === undefined ? {} : { sent: sentAt }),
-        headers: headersAt,
-        complete: time,
-      },
-    });
+      timings,
+    };
+    if (prefix !== undefined) event.prefix = prefix;
+    emit(event);
   };
   const responseType = options.responseType ?? (options.sink === undefined ? 'json' : 'none');
   if (responseType === 'stream') return complete(response.body ?? emptyStream(), 0, undefined);
