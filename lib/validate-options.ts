@@ -56,8 +56,11 @@ export function validateOptions(options: TransferOptions): URL {
   const sent = body === undefined ? 'json' : 'body';
   if ((method === 'GET' || method === 'HEAD') && options[sent] !== undefined) fail(sent, `a ${method} has no body`);
   const supported =
-    typeof body === 'string' || ArrayBuffer.isView(body) || bodyTypes.some((type) => body instanceof type);
-  expect('body', body === undefined || supported, 'a supported body', body);
+    body === undefined ||
+    typeof body === 'string' ||
+    ArrayBuffer.isView(body) ||
+    bodyTypes.some((type) => body instanceof type);
+  expect('body', supported, 'a supported body', body);
   let serialized: unknown;
   try {
     serialized = json === undefined || JSON.stringify(json);
