@@ -99,8 +99,8 @@ export function render(
   const chromium = machine.chromium === undefined ? '' : ` · Chromium ${machine.chromium}`;
   const lines = [
     `rx-transfer benchmarks · ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB · Node ${machine.node}${chromium}`,
-    `${setup.runs} rounds, contenders in turn (order rotated each round). Node: each job in a fresh process after`,
-    `${setup.warmups} warm-up jobs; Chromium: one page, ${setup.browserWarmups} warm-up round(s).`,
+    `${setup.runs} rounds (small requests ${setup.runs * 2}), contenders in turn (order rotated each round).`,
+    `Node: each job in a fresh process after ${setup.warmups} warm-up jobs; Chromium: one page, ${setup.browserWarmups} warm-up round(s).`,
     "Throughput medians; ratio = median of each round's throughput ratio to raw fetch in that round.",
     '',
   ];
@@ -170,7 +170,7 @@ export function targetsOf(results: Results): Target[] {
   return [
     ...ratioTarget('Node download, rx-transfer (all stages)', results.download, 'rx-transfer', 0.97, RXJS_LOADED),
     ...ratioTarget('Node download, rx-transfer into a sink', results.download, 'rx-transfer sink', 0.97, PIPED),
-    ...ratioTarget('Node upload, rx-transfer', results.upload, 'rx-transfer', 0.97),
+    ...ratioTarget('Node upload, rx-transfer', results.upload, 'rx-transfer', 0.97, RXJS_LOADED),
     ...ratioTarget('Chromium download, rx-transfer', b?.download, 'rx-transfer', 0.97),
     ...ratioTarget('Chromium streamed upload, rx-transfer', b?.upload, 'rx-transfer', 0.97),
     ...ratioTarget('Node small requests, rx-transfer', results.small, 'rx-transfer', 0.9, WITH_SIGNAL),

@@ -2,7 +2,7 @@
  * `npm run bench`: rx-transfer against raw fetch, ky and axios over loopback, in Node and in headless Chromium, with
  * memory and event counts; prints the tables and the targets, and writes bench/results.json (bench/out/ for a
  * partial run). See BENCHMARKS.md.
- * Options: --runs=<n> rounds (default 7); --warmups=<n> jobs each contender's process runs before its timed one
+ * Options: --runs=<n> rounds (default 7; small requests twice as many); --warmups=<n> jobs each contender's process runs before its timed one
  * (default 2); --browser-warmups=<n> rounds in the page (default 1); --memory-repeats=<n> (default 2);
  * --only=<sections> (comma-separated, default all: download,upload,small,overhead,events,memory,browser).
  */
@@ -19,6 +19,8 @@ import { SIZE, SMALL_REQUESTS } from './sizes.ts';
 const ALL = 'download,upload,small,overhead,events,memory,browser';
 /** The in-memory overhead is steady from one process to the next: fewer rounds do. */
 const OVERHEAD_ROUNDS = 3;
+/** Small-request jobs take about a second; their rounds are multiplied by this. */
+const SMALL_ROUND_FACTOR = 2;
 const { values } = parseArgs({
   options: {
     runs: { type: 'string', default: '7' },
@@ -45,7 +47,9 @@ try {
   if (only.has('download')) results.download = await downloadSuite(server.http1, rounds('download'));
   if (only.has('upload')) results.upload = await uploadSuite(server.http1, rounds('upload'));
   if (only.has('small')) {
-    results.small = await smallSuite(server.http1, rounds('small requests'));
+    // Short jobs, and the noisiest figure from one process to the next: twice the rounds.
+    const small = rounds('small requests');
+    results.small = await smallSuite(server.http1, { ...small, runs: small.runs * SMALL_ROUND_FACTOR });
   }
   if (only.has('overhead')) {
     results.overhead = await overheadPerRequest(OVERHEAD_ROUNDS, rounds('overhead, fetch in memory').onJob);

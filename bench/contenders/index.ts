@@ -21,6 +21,7 @@ export const contenders: Record<Suite, Record<string, readonly [string, string]>
     'rx-transfer': ['rx-transfer', 'upload'],
     'ky progress': ['ky', 'upload'],
     'axios (fetch)': ['axios', 'upload'],
+    'raw fetch, rxjs + ky loaded (reference)': ['raw-fetch-with-deps', 'upload'],
   },
   small: {
     'raw fetch': ['raw-fetch', 'small'],
