@@ -94,6 +94,19 @@ const cases: Record<string, MemoryCase> = {
       return bytes;
     },
   },
+  'raw fetch 1 GiB piped to a sink': {
+    prepare: () => undefined,
+    run: async () => {
+      let bytes = 0;
+      const sink = new WritableStream<Uint8Array>({
+        write: (chunk) => {
+          bytes += chunk.byteLength;
+        },
+      });
+      await (await fetch(download(1024 * MiB))).body?.pipeTo(sink);
+      return bytes;
+    },
+  },
   'raw fetch 1 GiB reader loop, gc every 16 MiB': {
     prepare: () => undefined,
     run: async () => {
