@@ -28,7 +28,6 @@ export const contenders: Record<Suite, Record<string, readonly [string, string]>
     'rx-transfer': ['rx-transfer', 'small'],
     ky: ['ky', 'small'],
     axios: ['axios', 'small'],
-    'raw fetch, rxjs + ky loaded (reference)': ['raw-fetch-with-deps', 'small'],
     'raw fetch with an AbortSignal, rxjs + ky loaded (reference)': ['raw-fetch-with-deps', 'smallWithSignal'],
     'minimal observable (reference)': ['minimal-observable', 'small'],
   },
