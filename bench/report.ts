@@ -99,7 +99,7 @@ export function render(
   const chromium = machine.chromium === undefined ? '' : ` · Chromium ${machine.chromium}`;
   const lines = [
     `rx-transfer benchmarks · ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB · Node ${machine.node}${chromium}`,
-    `${setup.runs} rounds (small requests ${setup.runs * 2}), contenders in turn (order rotated each round).`,
+    `${setup.runs} rounds (small requests and Chromium ${setup.runs * 2}), contenders in turn (order rotated each round).`,
     `Node: each job in a fresh process after ${setup.warmups} warm-up jobs (small requests: 1); Chromium: one page,`,
     `${setup.browserWarmups} warm-up round(s).`,
     "Throughput medians; ratio = median of each round's throughput ratio to raw fetch in that round.",

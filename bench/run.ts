@@ -2,8 +2,8 @@
  * `npm run bench`: rx-transfer against raw fetch, ky and axios over loopback, in Node and in headless Chromium, with
  * memory and event counts; prints the tables and the targets, and writes bench/results.json (bench/out/ for a
  * partial run). See BENCHMARKS.md.
- * Options: --runs=<n> rounds (default 7; small requests twice as many); --warmups=<n> jobs each contender's process runs before its timed one
- * (default 2); --browser-warmups=<n> rounds in the page (default 1); --memory-repeats=<n> (default 2);
+ * Options: --runs=<n> rounds (default 7; small requests and Chromium twice as many); --warmups=<n> jobs each
+ * contender's process runs before its timed one (default 2); --browser-warmups=<n> rounds in the page (default 1); --memory-repeats=<n> (default 2);
  * --only=<sections> (comma-separated, default all: download,upload,small,overhead,events,memory,browser).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -68,7 +68,10 @@ try {
   }
   if (only.has('browser')) {
     const sizes = { download: SIZE, upload: SIZE };
-    const browserRounds = rounds('chromium', Number(values['browser-warmups']));
+    // A 256 MiB job takes about a second in the page, and the per-round ratios spread widely (0.73x-1.25x in one
+    // run): twice the rounds.
+    const chromium = rounds('chromium', Number(values['browser-warmups']));
+    const browserRounds = { ...chromium, runs: chromium.runs * 2 };
     // Without Chromium the Node figures still stand: say why the browser part is missing, and go on.
     try {
       results.browser = await runBrowserBench(server.http2, sizes, browserRounds);
