@@ -68,6 +68,7 @@ describe('targetsOf', () => {
         series('raw fetch', [100, 100], 1),
         series('rx-transfer', [90, 80], 0.85),
         series('raw fetch, rxjs + ky loaded (reference)', [90, 100], 0.95),
+        series('raw fetch again (A/A control)', [100, 100], 1.02),
       ],
       upload: [series('raw fetch', [100], 1), series('rx-transfer', [98], 0.98)],
     });
@@ -75,13 +76,29 @@ describe('targetsOf', () => {
       {
         target: 'Node download, rx-transfer (all stages) >= 0.97x raw fetch',
         // Per round 90/90 = 1 and 80/100 = 0.8: the median is 0.9.
-        figure: '0.850x (0.900x of raw fetch, rxjs + ky loaded)',
+        figure: '0.850x (0.900x of raw fetch, rxjs + ky loaded; A/A control 1.020x)',
         met: false,
       },
       {
         target: 'Node upload, rx-transfer >= 0.97x raw fetch',
         figure: '0.980x',
         met: true,
+      },
+    ]);
+  });
+
+  it('gives the A/A control’s own ratio next to a Chromium target', () => {
+    const table = [
+      series('raw fetch', [100], 1),
+      series('rx-transfer', [95], 0.95),
+      series('raw fetch again (A/A control)', [96], 0.96),
+    ];
+    const browser = { version: '1', protocol: 'h2', downloadBytes: 1, uploadBytes: 1, download: table, upload: [] };
+    expect(targetsOf({ browser })).toEqual([
+      {
+        target: 'Chromium download, rx-transfer >= 0.97x raw fetch',
+        figure: '0.950x (A/A control 0.960x)',
+        met: false,
       },
     ]);
   });

@@ -15,6 +15,7 @@ export const contenders: Record<Suite, Record<string, readonly [string, string]>
     'axios (fetch)': ['axios', 'download'],
     'raw fetch, rxjs + ky loaded (reference)': ['raw-fetch-with-deps', 'download'],
     'raw fetch piped to the sink, rxjs + ky loaded (reference)': ['raw-fetch-with-deps', 'downloadIntoSink'],
+    'raw fetch again (A/A control)': ['raw-fetch', 'download'],
   },
   upload: {
     'raw fetch': ['raw-fetch', 'upload'],
@@ -30,6 +31,7 @@ export const contenders: Record<Suite, Record<string, readonly [string, string]>
     axios: ['axios', 'small'],
     'raw fetch with an AbortSignal, rxjs + ky loaded (reference)': ['raw-fetch-with-deps', 'smallWithSignal'],
     'minimal observable (reference)': ['minimal-observable', 'small'],
+    'raw fetch again (A/A control)': ['raw-fetch', 'small'],
   },
 };
 
