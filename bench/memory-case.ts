@@ -22,18 +22,24 @@ const download = (size: number) => `${origin}/download?size=${size}`;
 const uploadSize = 512 * MiB;
 const blobOf = (size: number) => new Blob([new Uint8Array(size).fill(1)]);
 
+/** A sink that counts and drops what it is given; `bytes()` reads the count. */
+function countingSink(): { sink: WritableStream<Uint8Array>; bytes: () => number } {
+  let bytes = 0;
+  const sink = new WritableStream<Uint8Array>({
+    write: (chunk) => {
+      bytes += chunk.byteLength;
+    },
+  });
+  return { sink, bytes: () => bytes };
+}
+
 /** rx-transfer downloading `size` bytes into a sink that counts and drops them. */
 const intoSink = (size: number): MemoryCase => ({
   prepare: () => undefined,
   run: async () => {
-    let bytes = 0;
-    const sink = new WritableStream<Uint8Array>({
-      write: (chunk) => {
-        bytes += chunk.byteLength;
-      },
-    });
+    const { sink, bytes } = countingSink();
     await lastValueFrom(transfer({ url: download(size), sink }));
-    return bytes;
+    return bytes();
   },
 });
 
@@ -97,14 +103,9 @@ const cases: Record<string, MemoryCase> = {
   'raw fetch 1 GiB piped to a sink': {
     prepare: () => undefined,
     run: async () => {
-      let bytes = 0;
-      const sink = new WritableStream<Uint8Array>({
-        write: (chunk) => {
-          bytes += chunk.byteLength;
-        },
-      });
+      const { sink, bytes } = countingSink();
       await (await fetch(download(1024 * MiB))).body?.pipeTo(sink);
-      return bytes;
+      return bytes();
     },
   },
   'raw fetch 1 GiB reader loop, gc every 16 MiB': {
