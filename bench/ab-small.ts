@@ -1,10 +1,11 @@
 /**
  * Two builds of rx-transfer (or one against the minimal observable) in ONE process, alternated in blocks of small
  * GETs against the real server: the paired difference in main-thread CPU per request. Process-to-process noise, which
- * swamps a few microseconds in `npm run bench`, cancels out; two copies of the same build differ by about ±6 µs.
+ * swamps a few microseconds in `npm run bench`, cancels out; every other process loads B first, since the module
+ * loaded second ran slower. Two copies of one build (an A/A run) show what a difference must exceed to mean anything.
  *
  *   npm run build && mkdir -p bench/out && cp dist/index.js bench/out/before.js   # then change lib/
- *   npm run build && node bench/ab-small.ts bench/out/before.js dist/index.js [--rounds=3]
+ *   npm run build && node bench/ab-small.ts bench/out/before.js dist/index.js [--rounds=4]
  *
  * Each argument is a module path exporting `transfer` (inside the repository, so that it resolves rxjs and ky), or
  * `minimal` for `contenders/minimal-observable.ts`. Prints, per fresh process: each side's median µs per request
@@ -68,13 +69,25 @@ async function parent(a: string, b: string, rounds: number): Promise<void> {
   try {
     console.log(`main-thread CPU per 1 KiB GET, µs (${BLOCKS} alternating blocks of ${BLOCK} per process)`);
     console.log(`A = ${a}, B = ${b}`);
+    const differences: number[] = [];
     for (let round = 0; round < rounds; round++) {
-      const run = spawnSync(process.execPath, [script, '--child', a, b, server.http1], { encoding: 'utf8' });
+      // The module loaded second ran slower in A/A runs (+2 to +25 µs): every other process loads B first.
+      const swapped = round % 2 === 1;
+      const order = swapped ? [b, a] : [a, b];
+      const run = spawnSync(process.execPath, [script, '--child', ...order, server.http1], { encoding: 'utf8' });
       if (run.status !== 0) throw new Error(run.stderr);
-      const { a: costA, b: costB, difference } = JSON.parse(run.stdout.trim()) as Record<string, number>;
-      const signed = `${(difference as number) >= 0 ? '+' : ''}${difference?.toFixed(1)}`;
-      console.log(`  process ${round + 1}: A ${costA?.toFixed(1)}  B ${costB?.toFixed(1)}  B - A ${signed}`);
+      const outcome = JSON.parse(run.stdout.trim()) as { a: number; b: number; difference: number };
+      const [costA, costB] = swapped ? [outcome.b, outcome.a] : [outcome.a, outcome.b];
+      const difference = swapped ? -outcome.difference : outcome.difference;
+      differences.push(difference);
+      const signed = `${difference >= 0 ? '+' : ''}${difference.toFixed(1)}`;
+      const first = swapped ? 'B' : 'A';
+      console.log(
+        `  process ${round + 1} (${first} loaded first): A ${costA.toFixed(1)}  B ${costB.toFixed(1)}  B - A ${signed}`,
+      );
     }
+    const overall = median(differences);
+    console.log(`median B - A over ${rounds} processes: ${overall >= 0 ? '+' : ''}${overall.toFixed(1)} µs`);
   } finally {
     await server.stop();
   }
@@ -82,7 +95,7 @@ async function parent(a: string, b: string, rounds: number): Promise<void> {
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { child: { type: 'boolean', default: false }, rounds: { type: 'string', default: '3' } },
+  options: { child: { type: 'boolean', default: false }, rounds: { type: 'string', default: '4' } },
 });
 const [a = 'minimal', b = 'dist/index.js', origin = ''] = positionals;
 if (values.child) await child(a, b, origin);
