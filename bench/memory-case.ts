@@ -8,6 +8,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import ky from 'ky';
 import { transfer } from 'rx-transfer';
 import { lastValueFrom } from 'rxjs';
+import { countingSink } from './counting-sink.ts';
 
 const MiB = 2 ** 20;
 const [name = '', origin = ''] = process.argv.slice(2);
@@ -21,17 +22,6 @@ interface MemoryCase {
 const download = (size: number) => `${origin}/download?size=${size}`;
 const uploadSize = 512 * MiB;
 const blobOf = (size: number) => new Blob([new Uint8Array(size).fill(1)]);
-
-/** A sink that counts and drops what it is given; `bytes()` reads the count. */
-function countingSink(): { sink: WritableStream<Uint8Array>; bytes: () => number } {
-  let bytes = 0;
-  const sink = new WritableStream<Uint8Array>({
-    write: (chunk) => {
-      bytes += chunk.byteLength;
-    },
-  });
-  return { sink, bytes: () => bytes };
-}
 
 /** rx-transfer downloading `size` bytes into a sink that counts and drops them. */
 const intoSink = (size: number): MemoryCase => ({

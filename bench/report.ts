@@ -95,14 +95,14 @@ function overheadTable(overhead: Record<string, number>): string[] {
 export function render(
   results: Results,
   machine: Machine,
-  setup: { warmups: number; browserWarmups: number; runs: number },
+  setup: { warmups: number; browserWarmups: number; runs: number; shortJobRuns: number; smallWarmups: number },
 ): string[] {
   const b = results.browser;
   const chromium = machine.chromium === undefined ? '' : ` · Chromium ${machine.chromium}`;
   const lines = [
     `rx-transfer benchmarks · ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB · Node ${machine.node}${chromium}`,
-    `${setup.runs} rounds (small requests and Chromium ${setup.runs * 2}), contenders in turn (order rotated each round).`,
-    `Node: each job in a fresh process after ${setup.warmups} warm-up jobs (small requests: 1); Chromium: one page,`,
+    `${setup.runs} rounds (small requests and Chromium ${setup.shortJobRuns}), contenders in turn (order rotated each round).`,
+    `Node: each job in a fresh process after ${setup.warmups} warm-up jobs (small requests: ${setup.smallWarmups}); Chromium: one page,`,
     `${setup.browserWarmups} warm-up round(s).`,
     "Throughput medians; ratio = median of each round's throughput ratio to raw fetch in that round.",
     '',

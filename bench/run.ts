@@ -3,8 +3,9 @@
  * memory and event counts; prints the tables and the targets, and writes bench/results.json (bench/out/ for a
  * partial run). See BENCHMARKS.md.
  * Options: --runs=<n> rounds (default 7; small requests and Chromium twice as many); --warmups=<n> jobs each
- * contender's process runs before its timed one (default 2); --browser-warmups=<n> rounds in the page (default 1); --memory-repeats=<n> (default 2);
- * --only=<sections> (comma-separated, default all: download,upload,small,overhead,events,memory,browser).
+ * contender's process runs before its timed one (default 2; small requests 1); --browser-warmups=<n> rounds in the
+ * page (default 1); --memory-repeats=<n> (default 2); --only=<sections> (comma-separated, default all:
+ * download,upload,small,overhead,events,memory,browser).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
@@ -19,8 +20,13 @@ import { SIZE, SMALL_REQUESTS } from './sizes.ts';
 const ALL = 'download,upload,small,overhead,events,memory,browser';
 /** The in-memory overhead is steady from one process to the next: fewer rounds do. */
 const OVERHEAD_ROUNDS = 3;
-/** Small-request jobs take about a second; their rounds are multiplied by this. */
-const SMALL_ROUND_FACTOR = 2;
+/**
+ * Small-request and Chromium jobs take about a second and their per-round ratios spread widely (0.73x-1.25x in one
+ * Chromium run): their rounds are multiplied by this. Small requests get one warm-up job (2,000 requests), so that
+ * the whole run stays under 10 minutes.
+ */
+const SHORT_JOB_ROUND_FACTOR = 2;
+const SMALL_WARMUPS = 1;
 const { values } = parseArgs({
   options: {
     runs: { type: 'string', default: '7' },
@@ -47,10 +53,8 @@ try {
   if (only.has('download')) results.download = await downloadSuite(server.http1, rounds('download'));
   if (only.has('upload')) results.upload = await uploadSuite(server.http1, rounds('upload'));
   if (only.has('small')) {
-    // Short jobs, and the noisiest figure from one process to the next: twice the rounds, one warm-up job (2,000
-    // requests) each, so that the whole run stays under 10 minutes.
-    const small = rounds('small requests', 1);
-    results.small = await smallSuite(server.http1, { ...small, runs: small.runs * SMALL_ROUND_FACTOR });
+    const small = rounds('small requests', SMALL_WARMUPS);
+    results.small = await smallSuite(server.http1, { ...small, runs: small.runs * SHORT_JOB_ROUND_FACTOR });
   }
   if (only.has('overhead')) {
     results.overhead = await overheadPerRequest(OVERHEAD_ROUNDS, rounds('overhead, fetch in memory').onJob);
@@ -68,10 +72,8 @@ try {
   }
   if (only.has('browser')) {
     const sizes = { download: SIZE, upload: SIZE };
-    // A 256 MiB job takes about a second in the page, and the per-round ratios spread widely (0.73x-1.25x in one
-    // run): twice the rounds.
     const chromium = rounds('chromium', Number(values['browser-warmups']));
-    const browserRounds = { ...chromium, runs: chromium.runs * 2 };
+    const browserRounds = { ...chromium, runs: chromium.runs * SHORT_JOB_ROUND_FACTOR };
     // Without Chromium the Node figures still stand: say why the browser part is missing, and go on.
     try {
       results.browser = await runBrowserBench(server.http2, sizes, browserRounds);
@@ -96,6 +98,8 @@ const setup = {
   warmups: Number(values.warmups),
   browserWarmups: Number(values['browser-warmups']),
   runs: Number(values.runs),
+  shortJobRuns: Number(values.runs) * SHORT_JOB_ROUND_FACTOR,
+  smallWarmups: SMALL_WARMUPS,
   memoryRepeats: Number(values['memory-repeats']),
 };
 const targets = targetsOf(results);

@@ -17,20 +17,21 @@ const { values } = parseArgs({ options: { budget: { type: 'string' } } });
 const budget = values.budget === undefined ? DEFAULT_BUDGET : Number(values.budget);
 
 interface Measured {
+  readonly code: string;
+  readonly map: SourceMap;
   readonly minified: number;
   readonly gzipped: number;
-  /** Minified bytes by source file (lib/…), from the bundle's source map. */
-  readonly bySource: Map<string, number>;
 }
+
+type SourceMap = { sources: string[]; mappings: string };
 
 /** Bundles the entry as one minified ES module, with `external` left as imports; returns its bytes and gzipped bytes. */
 async function measure(external: (string | RegExp)[]): Promise<Measured> {
   const bundle = await rolldown({ input: entry, external, logLevel: 'silent' });
   const { output } = await bundle.generate({ format: 'es', minify: true, sourcemap: true });
   await bundle.close();
-  const { code, map } = output[0] as { code: string; map: { sources: string[]; mappings: string } };
-  const gzipped = gzipSync(code, { level: 9 }).length;
-  return { minified: Buffer.byteLength(code), gzipped, bySource: bytesBySource(code, map) };
+  const { code, map } = output[0] as { code: string; map: SourceMap };
+  return { code, map, minified: Buffer.byteLength(code), gzipped: gzipSync(code, { level: 9 }).length };
 }
 
 const BASE64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
@@ -39,7 +40,7 @@ const BASE64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/
  * Attributes each generated character to the source file its source-map segment points at (bytes before any
  * segment, or in unmapped segments, to "(bundle glue)").
  */
-function bytesBySource(code: string, map: { sources: string[]; mappings: string }): Map<string, number> {
+function bytesBySource(code: string, map: SourceMap): Map<string, number> {
   const totals = new Map<string, number>();
   const add = (source: string, bytes: number) => totals.set(source, (totals.get(source) ?? 0) + bytes);
   const lines = code.split('\n');
@@ -90,7 +91,7 @@ console.log(
 );
 console.log(`with rxjs and ky bundled (what the entry pulls in): ${total.gzipped} B min+gz (${kib(total.gzipped)})`);
 // gzip has no per-file size: each file's share of the minified bytes, applied to the gzipped total.
-const shares = [...own.bySource].sort((a, b) => b[1] - a[1]);
+const shares = [...bytesBySource(own.code, own.map)].sort((a, b) => b[1] - a[1]);
 console.log('own code by source file (share of the minified bytes; ≈ gzipped bytes at that share):');
 for (const [source, bytes] of shares) {
   const share = bytes / own.minified;

@@ -1,4 +1,5 @@
 /** Raw fetch, the baseline: a reader loop, a streamed upload in 64 KiB views, `arrayBuffer()` for small bodies. */
+import { countingSink } from '../counting-sink.ts';
 
 /** Reads a body to its end and counts its bytes, keeping nothing. */
 export async function drain(body: ReadableStream<Uint8Array> | null): Promise<number> {
@@ -28,15 +29,10 @@ export const download = async (url: string): Promise<number> => drain((await fet
 
 /** Raw fetch piped into the same counting `WritableStream` sink the rx-transfer sink case writes to. */
 export async function downloadIntoSink(url: string): Promise<number> {
-  let bytes = 0;
-  const sink = new WritableStream<Uint8Array>({
-    write(chunk) {
-      bytes += chunk.byteLength;
-    },
-  });
+  const { sink, bytes } = countingSink();
   const { body } = await fetch(url);
   await body?.pipeTo(sink);
-  return bytes;
+  return bytes();
 }
 
 export async function upload(url: string, bytes: Uint8Array): Promise<number> {

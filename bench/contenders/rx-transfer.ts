@@ -1,5 +1,6 @@
 /** rx-transfer as an application would use it: every stage subscribed, default sampling. */
 import { type TransferOptions, transfer, transferStages } from 'rx-transfer';
+import { countingSink } from '../counting-sink.ts';
 
 /** Runs `transferStages` with every stage subscribed; resolves with the bytes moved (downloaded + uploaded). */
 function allStages(options: TransferOptions & { responseType?: 'json' | 'none' }): Promise<number> {
@@ -21,14 +22,9 @@ export const download = (url: string): Promise<number> => allStages({ url, respo
 
 /** Into a `WritableStream` sink that counts and drops what it is given. */
 export function downloadIntoSink(url: string): Promise<number> {
-  let bytes = 0;
-  const sink = new WritableStream<Uint8Array>({
-    write(chunk) {
-      bytes += chunk.byteLength;
-    },
-  });
+  const { sink, bytes } = countingSink();
   return new Promise((resolve, reject) =>
-    transfer({ url, sink }).subscribe({ complete: () => resolve(bytes), error: reject }),
+    transfer({ url, sink }).subscribe({ complete: () => resolve(bytes()), error: reject }),
   );
 }
 
