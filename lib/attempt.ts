@@ -29,40 +29,59 @@ export interface AttemptPlan {
 /** What an attempt that got a response leaves for the rest of the exchange. */
 export interface SentAttempt {
   readonly response: Response;
-  readonly request: Request;
+  /** The method and absolute URL as sent (as in the `start` event). */
+  readonly method: string;
+  readonly url: string;
+  /**
+   * The `Request` as sent, for errors that carry one (ky's `HTTPError` and `NetworkError`): ky's
+   * own on the ky path; on the direct path built only when asked for, without its body.
+   */
+  readonly request: () => Request;
   readonly kyOptions: Readonly<NormalizedOptions>;
   readonly startedAt: number;
 }
 
 /**
  * Sends the request over the planned transport, through ky when the options need it (see
- * {@link needsKy}), else as a `Request` of its own; emits `start` as it leaves.
+ * {@link needsKy}), else straight to the transport with the URL and a `RequestInit` (no
+ * `Request` of its own: building one costs Node's fetch about 7 µs a request, BENCHMARKS.md);
+ * emits `start` as it leaves.
  */
 export async function sendAttempt(plan: AttemptPlan): Promise<SentAttempt> {
-  const { options, method } = plan;
+  const { options, method, signal } = plan;
   const carrier = carrierFor(plan);
   const parts: RequestParts = { method, body: carrier.body, contentType: plan.body?.contentType };
-  const { signal } = plan;
-  let request: Request | undefined;
   let startedAt = 0;
-  const start = (sent: Request) => {
-    request = sent;
+  const start = (url: string) => {
     startedAt = now();
     const { attempt, transport } = plan;
-    plan.emit({ type: 'start', time: startedAt, attempt, method: sent.method, url: sent.url, transport });
+    plan.emit({ type: 'start', time: startedAt, attempt, method, url, transport });
   };
-  // The signal goes to fetch, not into the Request rx-transfer builds: there, Node's fetch would
-  // tie a second signal to it (a listener, a WeakRef and a finalizer per request; BENCHMARKS.md).
+  if (!needsKy(options)) {
+    const init = withoutUnsetHeaders(requestInit(options, parts));
+    const url = plan.url.href;
+    // The body is left out: it is gone (or locked) once sent, and no error needs it.
+    const request = () => {
+      const { body, ...bare } = init;
+      return new Request(url, bare);
+    };
+    start(url);
+    try {
+      const response = await carrier.fetch(url, { ...init, signal });
+      return { response, method, url, request, kyOptions: init as NormalizedOptions, startedAt };
+    } catch (error) {
+      throw plan.upload?.failure() ?? directFailure(error, plan, request);
+    }
+  }
+  let sent: Request | undefined;
+  // The signal goes to fetch, not into ky's Request: there, Node's fetch would tie a second
+  // signal to it (a listener, a WeakRef and a finalizer per request; BENCHMARKS.md).
   const send: FetchFunction = (input, init) => {
-    start(input instanceof Request ? input : new Request(input, init));
-    return carrier.fetch(request as Request, { ...init, signal });
+    sent = input as Request;
+    start(sent.url);
+    return carrier.fetch(sent, { ...init, signal });
   };
   try {
-    if (!needsKy(options)) {
-      const init = requestInit(options, parts);
-      const response = await send(new Request(plan.url, withoutUnsetHeaders(init)));
-      return { response, request: request as Request, kyOptions: init as NormalizedOptions, startedAt };
-    }
     let kyOptions = Object.freeze({}) as Readonly<NormalizedOptions>;
     const response = await (options.ky ?? ky)(
       options.url,
@@ -71,18 +90,44 @@ export async function sendAttempt(plan: AttemptPlan): Promise<SentAttempt> {
       }),
     );
     // A beforeRequest hook may answer without any fetch.
-    if (request === undefined) start(new Request(response.url || plan.url, { method }));
-    return { response, request: request as unknown as Request, kyOptions, startedAt };
+    if (sent === undefined) start(response.url || plan.url.href);
+    const request = sent ?? new Request(response.url || plan.url, { method });
+    return { response, method, url: request.url, request: () => request, kyOptions, startedAt };
   } catch (error) {
-    throw plan.upload?.failure() ?? networkError(error, request, signal);
+    throw (
+      plan.upload?.failure() ??
+      (error instanceof TypeError && sent !== undefined && !signal.aborted
+        ? new NetworkError(sent, { cause: error })
+        : error)
+    );
   }
 }
 
-/** fetch fails with a `TypeError` when the network does (and with the signal's reason when aborted): ky's `NetworkError`. */
-function networkError(error: unknown, request: Request | undefined, signal: AbortSignal): unknown {
-  return error instanceof TypeError && request !== undefined && !signal.aborted
-    ? new NetworkError(request, { cause: error })
-    : error;
+/**
+ * What a direct fetch's failure means. fetch fails with a `TypeError` both when the network
+ * does and when it refuses an option (a malformed header name, an unknown `mode`): building the
+ * `Request` again tells them apart, and the option is named. Aborts keep the signal's reason.
+ */
+function directFailure(error: unknown, plan: AttemptPlan, request: () => Request): unknown {
+  if (!(error instanceof TypeError) || plan.signal.aborted) return error;
+  try {
+    return new NetworkError(request(), { cause: error });
+  } catch (refusal) {
+    const init = requestInit(plan.options, { method: plan.method, body: undefined, contentType: undefined });
+    const option = Object.keys(init).find((key) => !accepts(plan.url, { [key]: init[key as keyof RequestInit] }));
+    return new InvalidTransferOptionError(option ?? 'options', (refusal as Error).message, plan.method, plan.url.href, {
+      cause: refusal,
+    });
+  }
+}
+
+function accepts(url: URL, init: RequestInit): boolean {
+  try {
+    new Request(url, init);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Without ky there are no default headers for an `undefined` entry to unset: it is dropped, as ky would. */
@@ -95,7 +140,7 @@ function withoutUnsetHeaders(init: RequestInit): RequestInit {
 /** What ky is handed as the body, and the fetch that carries the request. */
 function carrierFor(plan: AttemptPlan): { body: BodyInit | undefined; fetch: FetchFunction } {
   const { body, upload, transport, options } = plan;
-  if (body === undefined || upload === undefined) return { body: undefined, fetch: callFetch };
+  if (body === undefined || upload === undefined) return bodiless;
   if (transport === 'fetch-stream') {
     const chunks = body.chunks(options.uploadChunkSize ?? DEFAULT_CHUNK_SIZE);
     return { body: countedStream(chunks, upload.onSent, upload.onEnd, upload.onError, plan.signal), fetch: callFetch };
@@ -116,3 +161,4 @@ export function streamBodyRefused(plan: Pick<AttemptPlan, 'method' | 'options'>,
 }
 
 const callFetch: FetchFunction = (input, init) => globalThis.fetch(input, init);
+const bodiless = { body: undefined, fetch: callFetch };

@@ -27,7 +27,8 @@ export async function runExchange(
   const method = methodOf(options);
   // Awaited even without a body: no event may arrive before `subscribe` has returned.
   const body = await prepareBody(options.body, options.json, { method, url: String(options.url) });
-  const { origin } = url;
+  // Only an upload needs its origin (the transport remembered for it); a URL computes it on each read.
+  const origin = body === undefined ? '' : url.origin;
   let transport = selectTransport(body, origin);
   for (let attempt = 1; ; attempt++) {
     const granularity = transport === 'xhr' ? 'browser' : 'chunk';
@@ -45,7 +46,8 @@ export async function runExchange(
     }
     if (body !== undefined) rememberTransport(origin, transport);
     upload?.atHeaders(transport === 'fetch-stream');
-    return receiveResponse(sent, upload, options, emit);
+    // Awaited, not returned: returning a promise from an async function costs two more microtasks.
+    return await receiveResponse(sent, upload, options, emit);
   }
 }
 

@@ -32,8 +32,8 @@ export interface RequestParts {
 
 /**
  * Whether the request needs ky: a ky instance (its defaults and hooks), hooks, or search
- * params. Otherwise rx-transfer builds the `Request` itself, which costs a fraction of ky's
- * per-request work (BENCHMARKS.md); URL building with `prefix` and `baseUrl` is the same on both paths.
+ * params. Otherwise rx-transfer hands fetch the URL and a `RequestInit` itself, which costs a fraction
+ * of ky's per-request work (BENCHMARKS.md); URL building with `prefix` and `baseUrl` is the same on both paths.
  */
 export function needsKy(options: TransferOptions): boolean {
   return options.ky !== undefined || options.hooks !== undefined || options.searchParams !== undefined;

@@ -63,7 +63,7 @@ export async function readBody(
       kept?.push(chunk);
       onProgress(loaded);
     }
-    await writer?.close();
+    if (writer !== undefined) await writer.close();
     return {
       body: kept && bodyOf(kept, responseType),
       loaded,

@@ -6,7 +6,7 @@ import type { CompleteEvent, StageTimings, TransferEvent } from './events.js';
 import { httpErrorFor } from './http-error.js';
 import type { TransferOptions } from './options.js';
 import { createProgressMeter } from './progress-meter.js';
-import { BodyReadError, readBody } from './read-body.js';
+import { BodyReadError, type BodyResult, readBody } from './read-body.js';
 import { responseTotal } from './response-total.js';
 import type { UploadTracker } from './upload-tracker.js';
 
@@ -24,7 +24,7 @@ export async function receiveResponse(
   options: TransferOptions,
   emit: (event: TransferEvent<unknown>) => void,
 ): Promise<void> {
-  const { response, request } = sent;
+  const { response, request, method, url } = sent;
   const headersAt = now();
   emit({
     type: 'headers',
@@ -36,7 +36,7 @@ export async function receiveResponse(
     redirected: response.redirected,
   });
   if (!response.ok && response.type !== 'opaque') {
-    throw await httpErrorFor(response, request, sent.kyOptions, options.maxErrorBodyBytes ?? DEFAULT_MAX_ERROR_BODY);
+    throw await httpErrorFor(response, request(), sent.kyOptions, options.maxErrorBodyBytes ?? DEFAULT_MAX_ERROR_BODY);
   }
   const complete = (body: unknown, downloaded: number, prefix: Uint8Array | undefined) => {
     const time = now();
@@ -60,42 +60,45 @@ export async function receiveResponse(
   const responseType = options.responseType ?? (options.sink === undefined ? 'json' : 'none');
   if (responseType === 'stream') return complete(response.body ?? emptyStream(), 0, undefined);
   // A HEAD or 204 response has no body, whatever its Content-Length says.
-  const bodyless = request.method === 'HEAD' || response.status === 204;
+  const bodyless = method === 'HEAD' || response.status === 204;
   const { total, source } = bodyless
     ? { total: undefined, source: undefined }
     : responseTotal(response.headers, options.sizeHintHeader);
   const meter = createProgressMeter(total, headersAt);
-  const result = await readBody(bodyless ? null : response.body, {
-    responseType,
-    sink: options.sink,
-    keepBytes: options.keepBytes ?? 0,
-    onProgress: (loaded) => {
-      const time = now();
-      emit({ type: 'download-progress', time, totalSource: source, ...meter(loaded, time) });
-    },
-  }).catch((error: unknown) => {
-    throw error instanceof BodyReadError ? readFailure(error, total, request) : error;
-  });
-  if (total !== undefined && result.loaded < total) {
-    throw new TruncatedBodyError(request.method, request.url, total, result.loaded);
+  let result: BodyResult;
+  try {
+    result = await readBody(bodyless ? null : response.body, {
+      responseType,
+      sink: options.sink,
+      keepBytes: options.keepBytes ?? 0,
+      onProgress: (loaded) => {
+        const time = now();
+        emit({ type: 'download-progress', time, totalSource: source, ...meter(loaded, time) });
+      },
+    });
+  } catch (error) {
+    throw error instanceof BodyReadError ? readFailure(error, total, sent) : error;
   }
-  const body = responseType === 'json' ? parseJson(result.body as string, request) : result.body;
+  if (total !== undefined && result.loaded < total) {
+    throw new TruncatedBodyError(method, url, total, result.loaded);
+  }
+  const body = responseType === 'json' ? parseJson(result.body as string, sent) : result.body;
   complete(body, result.loaded, result.prefix);
 }
 
-function readFailure(error: BodyReadError, total: number | undefined, request: Request): Error {
+function readFailure(error: BodyReadError, total: number | undefined, sent: SentAttempt): Error {
   if (total !== undefined && error.loaded < total) {
-    return new TruncatedBodyError(request.method, request.url, total, error.loaded, error.cause);
+    return new TruncatedBodyError(sent.method, sent.url, total, error.loaded, error.cause);
   }
-  return new NetworkError(request, { cause: error.cause as Error });
+  return new NetworkError(sent.request(), { cause: error.cause as Error });
 }
 
-function parseJson(text: string, request: Request): unknown {
+function parseJson(text: string, { method, url }: SentAttempt): unknown {
   if (text === '') return undefined;
   try {
     return JSON.parse(text);
   } catch (error) {
-    throw new ResponseParseError(request.method, request.url, text.slice(0, DEFAULT_MAX_ERROR_BODY), error);
+    throw new ResponseParseError(method, url, text.slice(0, DEFAULT_MAX_ERROR_BODY), error);
   }
 }
 

@@ -22,12 +22,15 @@ interface BodyOwner {
   readonly url: string;
 }
 
-/** Normalizes every supported body kind, or the `json` value, into a {@link PreparedBody}. */
-export async function prepareBody(
+/**
+ * Normalizes every supported body kind, or the `json` value, into a {@link PreparedBody}: at
+ * once, except a `FormData`, whose encoding the platform produces asynchronously.
+ */
+export function prepareBody(
   body: TransferBody | undefined,
   json: unknown,
   owner: BodyOwner,
-): Promise<PreparedBody | undefined> {
+): PreparedBody | undefined | Promise<PreparedBody> {
   if (json !== undefined) return bytesBody(encoder.encode(JSON.stringify(json)), 'application/json');
   if (body === undefined) return undefined;
   if (typeof body === 'string') return bytesBody(encoder.encode(body), 'text/plain;charset=UTF-8');
@@ -40,7 +43,7 @@ export async function prepareBody(
   if (body instanceof Blob) return blobBody(body, body.type || undefined);
   if (body instanceof FormData) {
     const encoded = new Response(body);
-    return blobBody(await encoded.blob(), encoded.headers.get('content-type') ?? undefined);
+    return encoded.blob().then((blob) => blobBody(blob, encoded.headers.get('content-type') ?? undefined));
   }
   return streamBody(body, owner);
 }

@@ -11,7 +11,9 @@ import { methodOf, validateOptions } from './validate-options.js';
  * One HTTP exchange as a **cold** observable of its lifecycle events (see
  * {@link TransferEvent} for their order). Each subscription runs one exchange; unsubscribing
  * aborts all of it, a body read included; nothing is aborted after `complete` or an error.
- * Invalid options fail with an `InvalidTransferOptionError` before any network traffic.
+ * Invalid options fail with an `InvalidTransferOptionError` before any network traffic: before
+ * `start`, or, for what only fetch judges (a malformed header name, an unknown `mode`), right
+ * after it, when fetch refuses the request.
  * Progress events are sampled by `progressInterval`.
  *
  * @typeParam T - the JSON response type (`responseType: 'json'`, the default)

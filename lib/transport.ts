@@ -13,7 +13,7 @@ import { supportsRequestStreams } from './supports-request-streams.js';
  */
 export type TransportName = 'fetch-stream' | 'xhr' | 'fetch';
 
-/** A fetch-compatible function: ky builds the `Request` and hands it to the transport. */
+/** A fetch-compatible function: ky hands it the `Request` it built; the direct path, the URL and a `RequestInit`. */
 export type FetchFunction = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
 
 /** What each origin's last successful upload used, so the next one skips a failed attempt. */

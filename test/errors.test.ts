@@ -107,6 +107,20 @@ describe('invalid input', () => {
     expect(seen.requests).toEqual([]);
   });
 
+  it.each([
+    ['a malformed header name', { headers: { 'bad name': 'x' } }, 'headers'],
+    ['an unknown mode', { mode: 'nowhere' }, 'mode'],
+  ])(
+    'fails %s, which only fetch judges, after start with the option named and nothing sent',
+    async (_, bad, option) => {
+      const { events, error } = await collect(transfer({ url: `${API}/json`, ...bad } as unknown as TransferOptions));
+      expect(sequence(events)).toEqual(['start']);
+      expect(error).toBeInstanceOf(InvalidTransferOptionError);
+      expect(error).toMatchObject({ option, cause: expect.any(TypeError) });
+      expect(seen.requests).toEqual([]);
+    },
+  );
+
   it('does not mutate the caller’s options, even frozen ones', async () => {
     const headers = Object.freeze({ 'x-custom': 'yes' });
     const options = Object.freeze({ url: `${API}/echo`, method: 'post', body: 'abc', headers });

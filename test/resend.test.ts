@@ -101,8 +101,9 @@ describe('a streamed attempt refused before anything was sent', () => {
 
   it('is not re-sent after the network took part of the body', async () => {
     const realFetch = globalThis.fetch;
-    vi.stubGlobal('fetch', async (input: Request) => {
-      const reader = (input.body as ReadableStream<Uint8Array>).getReader();
+    vi.stubGlobal('fetch', async (input: RequestInfo | URL, init?: RequestInit) => {
+      const body = input instanceof Request ? input.body : init?.body;
+      const reader = (body as ReadableStream<Uint8Array>).getReader();
       await reader.read();
       await reader.read();
       await reader.cancel();
