@@ -1,6 +1,13 @@
 import { firstValueFrom, lastValueFrom, toArray } from 'rxjs';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { HTTPError, TransferAbortError, type TransferEvent, transfer, transferStages } from '../../lib/index.js';
+import {
+  HTTPError,
+  InvalidTransferOptionError,
+  TransferAbortError,
+  type TransferEvent,
+  transfer,
+  transferStages,
+} from '../../lib/index.js';
 import { forgetTransports } from '../../lib/transport.js';
 import { collect, sequence, sleep } from '../support/collect.js';
 import { pattern } from '../support/pattern.js';
@@ -47,6 +54,23 @@ describe.each(protocols)('the lifecycle in Chromium over $protocol', ({ protocol
     expect(sequence(events)[0]).toBe('start');
     expect((await serverRecord(origin, id, 'aborted')).clientAborted).toBe(true);
   });
+
+  it.each(['GET', 'POST'])(
+    'names a header that Chromium’s fetch refuses on a %s, and sends nothing',
+    async (method) => {
+      const id = testId();
+      const headers = { 'bad name': 'x' };
+      const options =
+        method === 'POST'
+          ? { url: `${origin}/upload?id=${id}`, method, body: pattern(1000), headers }
+          : { url: `${origin}/download?id=${id}&size=10`, headers };
+      const { events, error } = await collect(transfer(options));
+      expect(sequence(events)).toEqual(['start']);
+      expect(error).toBeInstanceOf(InvalidTransferOptionError);
+      expect(error).toMatchObject({ option: 'headers', cause: expect.any(TypeError) });
+      expect(await serverRecord(origin, id).catch(() => 'no record')).toBe('no record');
+    },
+  );
 
   it(`fails an upload answered with a 4xx on its path with HTTPError carrying the body text`, async () => {
     const { events, error } = await collect(
