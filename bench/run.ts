@@ -2,9 +2,10 @@
  * `npm run bench`: rx-transfer against raw fetch, ky and axios over loopback, in Node and in headless Chromium, with
  * memory and event counts; prints the tables and the targets, and writes bench/results.json (bench/out/ for a
  * partial run). See BENCHMARKS.md.
- * Options: --runs=<n> rounds (default 6: 7 took 583 s on a busy machine, near the 10-minute limit; small requests
- * and Chromium twice as many); --warmups=<n> jobs each contender's process runs before its timed one (default 2;
- * small requests 1); --browser-warmups=<n> rounds in the page (default 1); --memory-repeats=<n> (default 2);
+ * Options: --runs=<n> rounds (default 6; small requests and Chromium twice as many); --warmups=<n> jobs each
+ * contender's process runs before its timed one (default 1; small requests always 1). 7 rounds after 2 warm-ups took
+ * 583 s on a busy machine, too near the 10-minute limit. --browser-warmups=<n> rounds in the page (default 1);
+ * --memory-repeats=<n> (default 2);
  * --only=<sections> (comma-separated, default all: download,upload,small,overhead,events,memory,browser).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -30,7 +31,7 @@ const SMALL_WARMUPS = 1;
 const { values } = parseArgs({
   options: {
     runs: { type: 'string', default: '6' },
-    warmups: { type: 'string', default: '2' },
+    warmups: { type: 'string', default: '1' },
     'browser-warmups': { type: 'string', default: '1' },
     'memory-repeats': { type: 'string', default: '2' },
     only: { type: 'string', default: ALL },
