@@ -102,8 +102,8 @@ export function render(
   const lines = [
     `rx-transfer benchmarks · ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB · Node ${machine.node}${chromium}`,
     `${setup.runs} rounds (small requests and Chromium ${setup.shortJobRuns}), contenders in turn (order rotated each round).`,
-    `Node: each job in a fresh process after ${setup.warmups} warm-up jobs (small requests: ${setup.smallWarmups}); Chromium: one page,`,
-    `${setup.browserWarmups} warm-up round(s).`,
+    `Node: each job in a fresh process after ${count(setup.warmups, 'warm-up job')} (small requests: ${setup.smallWarmups}); Chromium: one page,`,
+    `${count(setup.browserWarmups, 'warm-up round')}.`,
     "Throughput medians; ratio = median of each round's throughput ratio to raw fetch in that round.",
     '',
   ];
@@ -185,4 +185,9 @@ export function targetsOf(results: Results): Target[] {
     ...memory,
     ...events,
   ];
+}
+
+/** `1 warm-up job`, `2 warm-up jobs`. */
+function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }
