@@ -94,12 +94,12 @@ export async function sendAttempt(plan: AttemptPlan): Promise<SentAttempt> {
     const request = sent ?? new Request(response.url || plan.url, { method });
     return { response, method, url: request.url, request: () => request, kyOptions, startedAt };
   } catch (error) {
-    throw (
-      plan.upload?.failure() ??
-      (error instanceof TypeError && sent !== undefined && !signal.aborted
-        ? new NetworkError(sent, { cause: error })
-        : error)
-    );
+    if (plan.upload?.failure() !== undefined) throw plan.upload.failure();
+    if (!(error instanceof TypeError) || signal.aborted) throw error;
+    if (sent !== undefined) throw new NetworkError(sent, { cause: error });
+    // Before any fetch, a TypeError is ky refusing to build the Request: named if one of the caller's options is to blame.
+    const option = refusedOption(plan);
+    throw option === undefined ? error : refusal(plan, option, error);
   }
 }
 
@@ -112,13 +112,19 @@ function directFailure(error: unknown, plan: AttemptPlan, request: () => Request
   if (!(error instanceof TypeError) || plan.signal.aborted) return error;
   try {
     return new NetworkError(request(), { cause: error });
-  } catch (refusal) {
-    const init = requestInit(plan.options, { method: plan.method, body: undefined, contentType: undefined });
-    const option = Object.keys(init).find((key) => !accepts(plan.url, { [key]: init[key as keyof RequestInit] }));
-    return new InvalidTransferOptionError(option ?? 'options', (refusal as Error).message, plan.method, plan.url.href, {
-      cause: refusal,
-    });
+  } catch (cause) {
+    return refusal(plan, refusedOption(plan) ?? 'options', cause);
   }
+}
+
+/** The option that fetch refuses on its own (each is tried alone), if one is. */
+function refusedOption(plan: AttemptPlan): string | undefined {
+  const init = requestInit(plan.options, { method: plan.method, body: undefined, contentType: undefined });
+  return Object.keys(init).find((key) => !accepts(plan.url, { [key]: init[key as keyof RequestInit] }));
+}
+
+function refusal(plan: AttemptPlan, option: string, cause: unknown): InvalidTransferOptionError {
+  return new InvalidTransferOptionError(option, (cause as Error).message, plan.method, plan.url.href, { cause });
 }
 
 function accepts(url: URL, init: RequestInit): boolean {

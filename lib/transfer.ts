@@ -13,7 +13,7 @@ import { methodOf, validateOptions } from './validate-options.js';
  * aborts all of it, a body read included; nothing is aborted after `complete` or an error.
  * Invalid options fail with an `InvalidTransferOptionError` before any network traffic: before
  * `start`, or, for what only fetch judges (a malformed header name, an unknown `mode`), right
- * after it, when fetch refuses the request.
+ * after it when fetch refuses the request (before it when ky builds the request).
  * Progress events are sampled by `progressInterval`.
  *
  * @typeParam T - the JSON response type (`responseType: 'json'`, the default)

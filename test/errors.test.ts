@@ -121,6 +121,15 @@ describe('invalid input', () => {
     },
   );
 
+  it('names a header that ky refuses while building the request (ky path), before start and with nothing sent', async () => {
+    const options = { url: `${API}/json`, headers: { 'bad name': 'x' }, hooks: {} };
+    const { events, error } = await collect(transfer(options as unknown as TransferOptions));
+    expect(events).toEqual([]);
+    expect(error).toBeInstanceOf(InvalidTransferOptionError);
+    expect(error).toMatchObject({ option: 'headers', cause: expect.any(TypeError) });
+    expect(seen.requests).toEqual([]);
+  });
+
   it('does not mutate the caller’s options, even frozen ones', async () => {
     const headers = Object.freeze({ 'x-custom': 'yes' });
     const options = Object.freeze({ url: `${API}/echo`, method: 'post', body: 'abc', headers });
