@@ -96,7 +96,7 @@ export interface TransferOptions<J = unknown> extends KyPassThroughOptions {
   /**
    * Size of the chunks a request body is streamed in, in bytes. Larger chunks cost less per
    * byte and report progress more coarsely, further ahead of the server: in Chromium over
-   * HTTP/2, 256 KiB chunks streamed as fast as raw fetch with 64 KiB ones, the default about 3-7%
+   * HTTP/2, 256 KiB chunks streamed as fast as raw fetch with 64 KiB ones, the default about 2-7%
    * slower (BENCHMARKS.md).
    * @default 65536
    */
