@@ -1,2 +1,4 @@
-// The browser benchmark's bundle: the built package with rxjs and ky bundled in, exposed as `window.rxTransfer`.
+// The browser benchmark's bundle: the built package with rxjs and ky bundled in, exposed as `window.rxTransfer`,
+// with the helper that subscribes every stage.
 export { transfer, transferStages } from '../dist/index.js';
+export { allStages } from './all-stages.ts';

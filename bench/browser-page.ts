@@ -3,6 +3,7 @@
  * so it may use nothing from this module's scope: only its argument and `window.rxTransfer`.
  */
 import type { transferStages as TransferStages } from '../dist/index.js';
+import type { allStages as AllStages } from './all-stages.ts';
 
 /** The arguments every page job receives. */
 export interface PageJob {
@@ -10,7 +11,9 @@ export interface PageJob {
   readonly size: number;
 }
 
-type PageGlobal = typeof globalThis & { rxTransfer: { transferStages: typeof TransferStages } };
+type PageGlobal = typeof globalThis & {
+  rxTransfer: { transferStages: typeof TransferStages; allStages: typeof AllStages };
+};
 
 /** Raw fetch, its body read to the end in a reader loop; resolves with the bytes read. */
 export async function rawDownload({ url }: PageJob): Promise<number> {
@@ -22,17 +25,9 @@ export async function rawDownload({ url }: PageJob): Promise<number> {
 }
 
 /** rx-transfer with every stage subscribed and default sampling, the body read and dropped. */
-export function rxDownload({ url }: PageJob): Promise<number> {
-  const stages = (globalThis as PageGlobal).rxTransfer.transferStages({ url, responseType: 'none' });
-  return new Promise((resolve, reject) => {
-    const ignore = () => undefined;
-    stages.start$.subscribe(ignore);
-    stages.headers$.subscribe(ignore);
-    stages.downloadProgress$.subscribe(ignore);
-    stages.result$.subscribe(ignore);
-    stages.events$.subscribe({ error: reject });
-    stages.complete$.subscribe((event) => resolve(event.downloaded));
-  });
+export async function rxDownload({ url }: PageJob): Promise<number> {
+  const { allStages, transferStages } = (globalThis as PageGlobal).rxTransfer;
+  return (await allStages(transferStages({ url, responseType: 'none' }))).downloaded;
 }
 
 /** Raw fetch with a streamed body of `size` bytes in 64 KiB views (one buffer, made once per page). */
@@ -56,20 +51,11 @@ export async function rawUpload({ url, size }: PageJob): Promise<number> {
 }
 
 /** rx-transfer uploading the same bytes (streamed on HTTP/2), every stage subscribed. */
-export function rxUpload({ url, size }: PageJob): Promise<number> {
+export async function rxUpload({ url, size }: PageJob): Promise<number> {
   const page = globalThis as PageGlobal & { uploadBytes?: Uint8Array };
   page.uploadBytes ??= new Uint8Array(size).fill(7);
-  const stages = page.rxTransfer.transferStages<{ bytes: number }>({ url, method: 'POST', body: page.uploadBytes });
-  return new Promise((resolve, reject) => {
-    const ignore = () => undefined;
-    stages.start$.subscribe(ignore);
-    stages.uploadProgress$.subscribe(ignore);
-    stages.sent$.subscribe(ignore);
-    stages.headers$.subscribe(ignore);
-    stages.events$.subscribe({ error: reject });
-    stages.complete$.subscribe((event) => {
-      if (event.timings.sent === undefined || event.uploaded !== size) reject(new Error('upload not streamed whole'));
-      resolve(event.body.bytes);
-    });
-  });
+  const { allStages, transferStages } = page.rxTransfer;
+  const event = await allStages(transferStages<{ bytes: number }>({ url, method: 'POST', body: page.uploadBytes }));
+  if (event.timings.sent === undefined || event.uploaded !== size) throw new Error('upload not streamed whole');
+  return event.body.bytes;
 }

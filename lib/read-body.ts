@@ -87,10 +87,10 @@ function concat(chunks: readonly Uint8Array[]): Uint8Array {
   let size = 0;
   for (const chunk of chunks) size += chunk.byteLength;
   const joined = new Uint8Array(size);
-  size = 0;
+  let offset = 0;
   for (const chunk of chunks) {
-    joined.set(chunk, size);
-    size += chunk.byteLength;
+    joined.set(chunk, offset);
+    offset += chunk.byteLength;
   }
   return joined;
 }

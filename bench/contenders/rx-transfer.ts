@@ -1,24 +1,13 @@
 /** rx-transfer as an application would use it: every stage subscribed, default sampling. */
-import { type TransferOptions, transfer, transferStages } from 'rx-transfer';
+import { transfer, transferStages } from 'rx-transfer';
+import { allStages } from '../all-stages.ts';
 import { countingSink } from '../counting-sink.ts';
 
-/** Runs `transferStages` with every stage subscribed; resolves with the bytes moved (downloaded + uploaded). */
-function allStages(options: TransferOptions & { responseType?: 'json' | 'none' }): Promise<number> {
-  const stages = transferStages(options as TransferOptions & { responseType?: 'json' });
-  const ignore = () => undefined;
-  return new Promise((resolve, reject) => {
-    stages.start$.subscribe(ignore);
-    stages.uploadProgress$.subscribe(ignore);
-    stages.sent$.subscribe(ignore);
-    stages.headers$.subscribe(ignore);
-    stages.downloadProgress$.subscribe(ignore);
-    stages.result$.subscribe(ignore);
-    stages.events$.subscribe({ error: reject });
-    stages.complete$.subscribe((event) => resolve(event.downloaded + event.uploaded));
-  });
-}
+/** Bytes moved (downloaded + uploaded) by one exchange with every stage subscribed. */
+const moved = ({ downloaded, uploaded }: { downloaded: number; uploaded: number }) => downloaded + uploaded;
 
-export const download = (url: string): Promise<number> => allStages({ url, responseType: 'none' });
+export const download = (url: string): Promise<number> =>
+  allStages(transferStages({ url, responseType: 'none' })).then(moved);
 
 /** Into a `WritableStream` sink that counts and drops what it is given. */
 export function downloadIntoSink(url: string): Promise<number> {
@@ -29,7 +18,7 @@ export function downloadIntoSink(url: string): Promise<number> {
 }
 
 export const upload = (url: string, bytes: Uint8Array): Promise<number> =>
-  allStages({ url, method: 'POST', body: bytes });
+  allStages(transferStages({ url, method: 'POST', body: bytes })).then(moved);
 
 export const small = (url: string): Promise<number> =>
   new Promise((resolve, reject) =>
