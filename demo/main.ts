@@ -89,7 +89,7 @@ function describeMode(): string {
   const h2 = location.protocol === 'https:';
   return h2
     ? 'Served over HTTPS with HTTP/2: uploads stream on the fetch-stream path, with progress per chunk.'
-    : 'Served over plain HTTP/1.1: Chromium refuses streamed uploads here, so the first upload falls back to XHR (see each card’s path). Run `npm run demo:h2` for the HTTP/2 path.';
+    : 'Served over plain HTTP/1.1: browsers stream uploads only over HTTP/2, so uploads here go by XHR (see each card’s path). Run `npm run demo:h2` for the HTTP/2 path.';
 }
 
 function wire(): void {

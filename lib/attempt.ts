@@ -1,16 +1,13 @@
-import ky, { NetworkError, type NormalizedOptions } from 'ky';
+import { NetworkError, type NormalizedOptions } from 'ky';
 import { now } from './clock.js';
-import { countedStream } from './counted-stream.js';
 import { InvalidTransferOptionError } from './errors.js';
 import type { TransferEvent } from './events.js';
 import { kyOptionsFor, needsKy, type RequestParts, requestInit } from './ky-options.js';
 import type { TransferOptions } from './options.js';
 import type { PreparedBody } from './request-body.js';
-import type { FetchFunction, TransportName } from './transport.js';
+import { type FetchFunction, inBrowser, type TransportName } from './transport.js';
 import { xhrFetch } from './transports/xhr-fetch.js';
 import type { UploadTracker } from './upload-tracker.js';
-
-const DEFAULT_CHUNK_SIZE = 64 * 1024;
 
 /** One attempt to send the request, over one transport. */
 export interface AttemptPlan {
@@ -24,6 +21,8 @@ export interface AttemptPlan {
   readonly attempt: number;
   readonly emit: (event: TransferEvent<never>) => void;
   readonly signal: AbortSignal;
+  /** The counted body stream, on the `fetch-stream` transport. */
+  readonly stream: ReadableStream<Uint8Array> | undefined;
 }
 
 /** What an attempt that got a response leaves for the rest of the exchange. */
@@ -50,7 +49,12 @@ export interface SentAttempt {
 export async function sendAttempt(plan: AttemptPlan): Promise<SentAttempt> {
   const { options, method, signal } = plan;
   const carrier = carrierFor(plan);
-  const parts: RequestParts = { method, body: carrier.body, contentType: plan.body?.contentType };
+  const parts: RequestParts = {
+    method,
+    body: carrier.body,
+    contentType: plan.body?.contentType,
+    contentLength: lengthToState(plan),
+  };
   let startedAt = 0;
   const start = (url: string) => {
     startedAt = now();
@@ -83,7 +87,8 @@ export async function sendAttempt(plan: AttemptPlan): Promise<SentAttempt> {
   };
   try {
     let kyOptions = Object.freeze({}) as Readonly<NormalizedOptions>;
-    const response = await (options.ky ?? ky)(
+    // ky is loaded only here: an app that never asks for ky's features does not pay for it.
+    const response = await (options.ky ?? (await import('ky')).default)(
       options.url,
       kyOptionsFor(options, { ...parts, signal }, send, (normalized) => {
         kyOptions = normalized;
@@ -145,25 +150,21 @@ function withoutUnsetHeaders(init: RequestInit): RequestInit {
 
 /** What ky is handed as the body, and the fetch that carries the request. */
 function carrierFor(plan: AttemptPlan): { body: BodyInit | undefined; fetch: FetchFunction } {
-  const { body, upload, transport, options } = plan;
+  const { body, upload, transport } = plan;
   if (body === undefined || upload === undefined) return bodiless;
-  if (transport === 'fetch-stream') {
-    const chunks = body.chunks(options.uploadChunkSize ?? DEFAULT_CHUNK_SIZE);
-    return { body: countedStream(chunks, upload.onSent, upload.onEnd, upload.onError, plan.signal), fetch: callFetch };
-  }
-  if (body.whole === undefined) throw streamBodyRefused(plan);
+  if (plan.stream !== undefined) return { body: plan.stream, fetch: callFetch };
   // XHR takes the body itself: handing it to ky would copy it into a Request never sent.
   if (transport === 'xhr') return { body: undefined, fetch: xhrFetch(body.whole as XMLHttpRequestBodyInit, upload) };
   return { body: body.whole as BodyInit, fetch: callFetch };
 }
 
-/** The error for a `ReadableStream` body where it cannot be streamed. */
-export function streamBodyRefused(plan: Pick<AttemptPlan, 'method' | 'options'>, cause?: unknown): Error {
-  const problem =
-    'a ReadableStream body needs streamed request bodies, which this platform or origin refuses ' +
-    '(Chromium streams only over HTTP/2; Firefox and Safari not at all) and it cannot be re-sent; ' +
-    'send a Blob, File, ArrayBuffer or string';
-  return new InvalidTransferOptionError('body', problem, plan.method, String(plan.options.url), { cause });
+/**
+ * The Content-Length a streamed body of known size states outside browsers: Node's fetch sends a
+ * `ReadableStream` chunked unless told its length, and endpoints that need one (S3 presigned PUT,
+ * MinIO) refuse chunked bodies. Browsers forbid the header and send none on a stream.
+ */
+function lengthToState({ stream, body }: AttemptPlan): number | undefined {
+  return stream === undefined || inBrowser ? undefined : body?.total;
 }
 
 const callFetch: FetchFunction = (input, init) => globalThis.fetch(input, init);

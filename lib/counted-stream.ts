@@ -1,3 +1,5 @@
+import type { Cancellation } from './cancellation.js';
+
 /** A source of request body chunks: in-memory bytes answer at once, a Blob or a stream later. */
 export interface ChunkSource {
   next(): IteratorResult<Uint8Array, undefined> | Promise<IteratorResult<Uint8Array, undefined>>;
@@ -5,65 +7,96 @@ export interface ChunkSource {
   return?(reason?: unknown): Promise<unknown>;
 }
 
+/** What the counted stream reports as the network takes the body. */
+export interface CountedListener {
+  /** Called with the running total each time a chunk has been taken. */
+  readonly onSent: (sent: number) => void;
+  /** Called once, after the last chunk has been taken. */
+  readonly onEnd: () => void;
+  /** Called with the source's own error, which fetch would hide behind its own. */
+  readonly onError: (error: unknown) => void;
+}
+
+/** A request body as a counted stream, and the means to end it in error. */
+export interface CountedStream {
+  readonly stream: ReadableStream<Uint8Array>;
+  /**
+   * Ends the body in error (never a clean end: a server must not take a cut body for a whole
+   * one) and releases the source, unless the body has already ended; safe to call more than once.
+   */
+  readonly release: (reason: unknown) => void;
+}
+
 /**
  * Wraps chunks in a pull-driven `ReadableStream` (high-water mark 0) that counts a chunk as
  * sent only when the consumer pulls the next one, or the end: enqueuing is not sending
  * (the mistake behind ky#694's fake-fast upload progress). A chunk that is ready at once is
- * enqueued without waiting a tick.
- *
- * @param onSent - called with the running total each time a chunk has been taken
- * @param onEnd - called once, after the last chunk has been taken
- * @param onError - called with the source's own error, which fetch would hide behind its own
- * @param signal - aborting it releases the source at once, whether or not fetch cancels the stream
+ * enqueued without waiting a tick. When `cancellation` aborts, the body is errored before the
+ * fetch is aborted (see {@link Cancellation}).
  */
 export function countedStream(
   chunks: ChunkSource,
-  onSent: (sent: number) => void,
-  onEnd: () => void,
-  onError: (error: unknown) => void,
-  signal: AbortSignal,
-): ReadableStream<Uint8Array> {
-  signal.addEventListener('abort', () => void chunks.return?.(signal.reason), { once: true });
+  listener: CountedListener,
+  cancellation: Cancellation,
+): CountedStream {
+  let controller!: ReadableStreamDefaultController<Uint8Array>;
   let sent = 0;
   let inFlight = 0;
+  let finished = false;
+  const release = (reason: unknown) => {
+    if (finished) return;
+    finished = true;
+    controller.error(reason);
+    void chunks.return?.(reason);
+  };
+  cancellation.beforeAbort(release);
   const fail = (error: unknown) => {
-    onError(error);
+    finished = true;
+    listener.onError(error);
+    void chunks.return?.(error);
     throw error;
   };
-  const pull = (controller: ReadableStreamDefaultController<Uint8Array>): Promise<void> | undefined => {
+  const deliver = ({ done, value }: IteratorResult<Uint8Array, undefined>): Promise<void> | undefined => {
+    if (finished) return;
+    if (done) {
+      finished = true;
+      controller.close();
+      listener.onEnd();
+    } else if (value.byteLength === 0) {
+      return pull();
+    } else {
+      inFlight = value.byteLength;
+      controller.enqueue(value);
+    }
+  };
+  const pull = (): Promise<void> | undefined => {
     let next: ReturnType<ChunkSource['next']>;
     try {
       next = chunks.next();
     } catch (error) {
       return fail(error);
     }
-    const deliver = ({ done, value }: IteratorResult<Uint8Array, undefined>) => {
-      if (done) {
-        controller.close();
-        onEnd();
-      } else if (value.byteLength === 0) {
-        return pull(controller);
-      } else {
-        inFlight = value.byteLength;
-        controller.enqueue(value);
-      }
-    };
     return next instanceof Promise ? next.then(deliver, fail) : deliver(next);
   };
-  return new ReadableStream<Uint8Array>(
+  const stream = new ReadableStream<Uint8Array>(
     {
-      pull(controller) {
+      start(c) {
+        controller = c;
+      },
+      pull() {
         if (inFlight > 0) {
           sent += inFlight;
           inFlight = 0;
-          onSent(sent);
+          listener.onSent(sent);
         }
-        return pull(controller);
+        return pull();
       },
       async cancel(reason) {
+        finished = true;
         await chunks.return?.(reason);
       },
     },
     { highWaterMark: 0 },
   );
+  return { stream, release };
 }

@@ -3,7 +3,8 @@ export type TransferErrorName =
   | 'TransferAbortError'
   | 'TruncatedBodyError'
   | 'ResponseParseError'
-  | 'InvalidTransferOptionError';
+  | 'InvalidTransferOptionError'
+  | 'RedirectError';
 
 /** Base of rx-transfer's own errors: the method and URL are in the message and on the error. */
 export abstract class TransferError extends Error {
@@ -59,6 +60,28 @@ export class InvalidTransferOptionError extends TransferError {
 }
 
 /**
+ * The server answered a streamed `ReadableStream` body with a redirect, which it cannot follow: its
+ * bytes are gone (a re-readable body is re-sent whole and follows it, as fetch does). `status` and
+ * `location` are what the platform shows: in browsers the redirect is opaque (status 0, no location).
+ */
+export class RedirectError extends TransferError {
+  override readonly name = 'RedirectError';
+  readonly status: number;
+  readonly location: string | undefined;
+
+  constructor(method: string, url: string, status: number, location: string | undefined) {
+    const where = location === undefined ? '' : ` to ${location}`;
+    super(
+      `The server redirected (${status || 'opaque'})${where}, which a ReadableStream body cannot follow`,
+      method,
+      url,
+    );
+    this.status = status;
+    this.location = location;
+  }
+}
+
+/**
  * Whether `error` is one of rx-transfer's errors, optionally of the given name. Matches by
  * `name`, so it also works for errors from another realm (an iframe, a worker).
  *
@@ -72,7 +95,7 @@ export function isTransferError<N extends TransferErrorName = TransferErrorName>
   error: unknown,
   name?: N,
 ): error is Extract<
-  TransferAbortError | TruncatedBodyError | ResponseParseError | InvalidTransferOptionError,
+  TransferAbortError | TruncatedBodyError | ResponseParseError | InvalidTransferOptionError | RedirectError,
   { name: N }
 > {
   if (!(error instanceof Error) && (typeof error !== 'object' || error === null)) return false;
@@ -85,4 +108,5 @@ const knownNames: Record<TransferErrorName, true> = {
   TruncatedBodyError: true,
   ResponseParseError: true,
   InvalidTransferOptionError: true,
+  RedirectError: true,
 };

@@ -1,69 +1,137 @@
-import { isNetworkError } from 'ky';
-import { sendAttempt, streamBodyRefused } from './attempt.js';
+import { type SentAttempt, sendAttempt } from './attempt.js';
+import type { Cancellation } from './cancellation.js';
+import { countedStream } from './counted-stream.js';
+import { InvalidTransferOptionError, RedirectError } from './errors.js';
 import type { TransferEvent } from './events.js';
 import type { TransferOptions } from './options.js';
 import { receiveResponse } from './receive-response.js';
-import { prepareBody } from './request-body.js';
-import { fallbackTransport, rememberTransport, selectTransport, streamsKnownToWork } from './transport.js';
-import { createUploadTracker, type UploadTracker } from './upload-tracker.js';
+import { type PreparedBody, prepareBody } from './request-body.js';
+import { inBrowser, selectTransport, sizedTransport, streamRefusal, type TransportName } from './transport.js';
+import { createUploadTracker } from './upload-tracker.js';
 import { methodOf } from './validate-options.js';
+
+/** The size of the chunks a body streams in, unless the caller sets `uploadChunkSize`. */
+export const DEFAULT_CHUNK_SIZE = 64 * 1024;
 
 /**
  * Runs one exchange to its end, emitting its lifecycle events in order; resolves after
- * `complete` or rejects with the failure. Aborting `signal` aborts everything under way,
- * a body read included. Options are assumed valid and `url` resolved ({@link validateOptions}).
+ * `complete` or rejects with the failure. Aborting `cancellation` aborts everything under way,
+ * the request body first (it ends in error, never cleanly), then the fetch and any body read.
+ * Options are assumed valid and `url` resolved ({@link validateOptions}).
  *
- * A streamed attempt that fails before the network took any of its body (Chromium refuses
- * streamed bodies over HTTP/1.1 at once: nothing reached the server, so re-sending is safe
- * even for POST) is re-sent once, as attempt 2, on the fallback transport; the origin is
- * remembered so that its next uploads go there directly.
+ * A streamed attempt is re-sent once, whole (attempt 2), only when the server answered it without
+ * taking it: a redirect (a streamed body cannot follow one; the whole body follows it as fetch
+ * does) or 411 Length Required. Nothing else is ever sent twice.
  */
 export async function runExchange(
   options: TransferOptions,
   url: URL,
   emit: (event: TransferEvent<unknown>) => void,
-  signal: AbortSignal,
+  cancellation: Cancellation,
 ): Promise<void> {
   const method = methodOf(options);
+  const owner = { method, url: String(options.url) };
   // Awaited even without a body: no event may arrive before `subscribe` has returned.
-  const body = await prepareBody(options.body, options.json, { method, url: String(options.url) });
-  // Only an upload needs its origin (the transport remembered for it); a URL computes it on each read.
-  const origin = body === undefined ? '' : url.origin;
-  let transport = selectTransport(body, origin);
+  const body = await prepareBody(options.body, options.json, owner);
+  const chunkSize = options.uploadChunkSize ?? DEFAULT_CHUNK_SIZE;
+  let transport = selectTransport(body, url, options.transport, chunkSize);
+  if (body !== undefined) checkBody(body, transport, url, options);
   for (let attempt = 1; ; attempt++) {
     const granularity = transport === 'xhr' ? 'browser' : 'chunk';
     const upload = body === undefined ? undefined : createUploadTracker(body.total, granularity, emit);
-    const plan = { options, url, method, body, transport, upload, attempt, emit, signal };
-    let sent: Awaited<ReturnType<typeof sendAttempt>>;
+    const counted =
+      transport === 'fetch-stream' && body !== undefined && upload !== undefined
+        ? countedStream(body.chunks(chunkSize), upload, cancellation)
+        : undefined;
+    const plan = { options, url, method, body, transport, upload, attempt, emit, signal: cancellation.signal };
+    let sent: SentAttempt;
+    let resend: string | undefined;
     try {
-      sent = await sendAttempt(plan);
+      sent = await sendAttempt({ ...plan, stream: counted?.stream });
+      resend = counted === undefined || attempt > 1 ? undefined : unsent(sent.response, body as PreparedBody, options);
     } catch (error) {
-      if (!refusedBeforeSending(error, plan.transport, upload, signal, origin) || attempt > 1) throw error;
-      transport = fallbackTransport();
-      rememberTransport(origin, transport);
-      if (body?.whole === undefined) throw streamBodyRefused(plan, error);
+      counted?.release(error);
+      throw error;
+    }
+    if (resend !== undefined) {
+      counted?.release(new DOMException(`The server answered ${resend}`, 'AbortError'));
+      await sent.response.body?.cancel().catch(() => undefined);
+      transport = sizedTransport();
       continue;
     }
-    if (body !== undefined) rememberTransport(origin, transport);
     upload?.atHeaders(transport === 'fetch-stream');
-    // Awaited, not returned: returning a promise from an async function costs two more microtasks.
-    return await receiveResponse(sent, upload, options, emit);
+    try {
+      // Awaited, not returned: returning a promise from an async function costs two more microtasks.
+      return await receiveResponse(sent, upload, options, emit);
+    } finally {
+      // A body the server answered before taking it all is ended in error and its source released, once
+      // the response is over: erroring it earlier would abort the fetch, and the response with it.
+      counted?.release(new DOMException('The server answered before the request body was sent', 'AbortError'));
+    }
   }
 }
 
-function refusedBeforeSending(
-  error: unknown,
-  transport: string,
-  upload: UploadTracker | undefined,
-  signal: AbortSignal,
-  origin: string,
-): boolean {
-  return (
+/**
+ * What the server answered instead of taking a streamed body, when the body can go again whole:
+ * a redirect (followed by the whole body as fetch follows it) or 411 Length Required. A
+ * `ReadableStream` body, whose bytes are gone, fails on a redirect with a {@link RedirectError}.
+ */
+function unsent(response: Response, body: PreparedBody, options: TransferOptions): string | undefined {
+  const redirect = options.redirect === undefined && isRedirect(response);
+  if (redirect && body.whole === undefined) {
+    const location = response.headers.get('location') ?? undefined;
+    throw new RedirectError(methodOf(options), String(options.url), response.status, location);
+  }
+  if (redirect) return `with a redirect (${response.status || 'opaque'})`;
+  if (response.status === 411 && body.whole !== undefined) return '411 Length Required';
+  return undefined;
+}
+
+const isRedirect = (response: Response) =>
+  response.type === 'opaqueredirect' ||
+  (response.status >= 300 && response.status < 400 && response.headers.has('location'));
+
+/** Refuses, before any traffic, a body its transport cannot carry, or a Content-Length that contradicts it. */
+function checkBody(body: PreparedBody, transport: TransportName, url: URL, options: TransferOptions): void {
+  const fail = (option: string, problem: string): never => {
+    throw new InvalidTransferOptionError(option, problem, methodOf(options), String(options.url));
+  };
+  if (body.whole === undefined) {
+    if (transport !== 'fetch-stream')
+      fail('transport', `a ReadableStream body can only be streamed, not sent by ${transport}`);
+    const refusal = streamRefusal(url);
+    if (refusal !== undefined)
+      fail(
+        'body',
+        `a ReadableStream body needs streamed request bodies: ${refusal}; send a Blob, File, ArrayBuffer or string`,
+      );
+  }
+  if (transport === 'xhr' && typeof XMLHttpRequest !== 'function')
+    fail('transport', 'this platform has no XMLHttpRequest');
+  if (
     transport === 'fetch-stream' &&
-    isNetworkError(error) &&
-    !signal.aborted &&
-    upload !== undefined &&
-    upload.sent() === 0 &&
-    !streamsKnownToWork(origin)
-  );
+    inBrowser &&
+    streamRefusal(url) !== undefined &&
+    options.transport !== undefined
+  ) {
+    fail('transport', `'fetch-stream' is refused here: ${streamRefusal(url)}`);
+  }
+  const stated = statedLength(options.headers);
+  if (stated !== undefined && body.total !== undefined && Number(stated) !== body.total) {
+    fail('headers', `Content-Length ${stated} does not match the body's ${body.total} bytes`);
+  }
+}
+
+/** The caller's Content-Length header, if any (headers that fetch would refuse are judged later). */
+function statedLength(headers: TransferOptions['headers']): string | undefined {
+  if (headers === undefined) return undefined;
+  try {
+    const defined =
+      headers instanceof Headers || Array.isArray(headers)
+        ? headers
+        : Object.entries(headers).filter(([, value]) => value !== undefined);
+    return new Headers(defined as HeadersInit).get('content-length') ?? undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -15,19 +15,13 @@ const requestKeys = [
   'priority',
 ] as const satisfies readonly (keyof KyPassThroughOptions)[];
 
-/**
- * Node's fetch (undici) tees a streamed request body so that it could follow a redirect, and the
- * branch kept for that is never read: the whole body piles up in memory (nodejs/undici#4058),
- * unless redirects are refused. A streamed body cannot follow a 307 or 308 anyway (its source is
- * gone); browsers do not tee.
- */
-const teesStreamedBodies = (globalThis as { process?: { versions?: { undici?: string } } }).process?.versions?.undici;
-
 /** What the exchange itself decides about one attempt's request. */
 export interface RequestParts {
   readonly method: string;
   readonly body: BodyInit | undefined;
   readonly contentType: string | undefined;
+  /** A Content-Length to state unless the caller set one (a streamed body of known size outside browsers). */
+  readonly contentLength?: number | undefined;
 }
 
 /**
@@ -45,12 +39,16 @@ export function requestInit(options: TransferOptions, parts: RequestParts): Requ
   for (const key of requestKeys) {
     if (options[key] !== undefined) Object.assign(init, { [key]: options[key] });
   }
-  const headers = withContentType(options.headers, parts.contentType);
+  let headers = withHeader(options.headers, 'content-type', parts.contentType);
+  if (parts.contentLength !== undefined) headers = withHeader(headers, 'content-length', String(parts.contentLength));
   if (headers !== undefined) init.headers = headers as HeadersInit;
   if (parts.body !== undefined) init.body = parts.body;
   if (parts.body instanceof ReadableStream) {
     init.duplex = 'half';
-    if (teesStreamedBodies && options.redirect === undefined) init.redirect = 'error';
+    // A streamed body cannot follow a redirect (its bytes are gone); the exchange sees the redirect and
+    // re-sends a re-readable body whole, or names it. 'manual' also keeps Node's fetch from teeing the
+    // body into memory for a redirect it might follow (nodejs/undici#4058).
+    if (options.redirect === undefined) init.redirect = 'manual';
   }
   return init;
 }
@@ -89,15 +87,15 @@ export function kyOptionsFor(
   return kyOptions;
 }
 
-/** Adds the body's Content-Type unless the caller set one; keeps ky's `undefined` (unset) entries. */
-function withContentType(headers: KyOptions['headers'], contentType: string | undefined): KyOptions['headers'] {
-  if (contentType === undefined) return headers;
-  if (headers === undefined) return { 'content-type': contentType };
+/** Adds header `name` (lower case) unless the caller set it; keeps ky's `undefined` (unset) entries. */
+function withHeader(headers: KyOptions['headers'], name: string, value: string | undefined): KyOptions['headers'] {
+  if (value === undefined) return headers;
+  if (headers === undefined) return { [name]: value };
   if (headers instanceof Headers || Array.isArray(headers)) {
     const merged = new Headers(headers);
-    if (!merged.has('content-type')) merged.set('content-type', contentType);
+    if (!merged.has(name)) merged.set(name, value);
     return merged;
   }
-  const named = Object.keys(headers).some((name) => name.toLowerCase() === 'content-type');
-  return named ? headers : { ...headers, 'content-type': contentType };
+  const named = Object.keys(headers).some((key) => key.toLowerCase() === name);
+  return named ? headers : { ...headers, [name]: value };
 }

@@ -1,4 +1,5 @@
 import type { KyInstance, Options as KyOptions } from 'ky';
+import type { TransportName } from './transport.js';
 
 /**
  * What a request body may be. A `ReadableStream` has no known total; every other kind does.
@@ -101,6 +102,17 @@ export interface TransferOptions<J = unknown> extends KyPassThroughOptions {
    * @default 65536
    */
   uploadChunkSize?: number;
+  /**
+   * The path that carries the request body, instead of the one picked for the platform and origin
+   * (see {@link TransportName}): `'fetch'` or `'xhr'` send the body whole with its Content-Length
+   * (for endpoints that refuse bodies without one, like S3 presigned PUTs or MinIO); `'fetch-stream'`
+   * streams it, with upload progress as the network takes each chunk. A choice the platform or
+   * origin cannot carry (XHR in Node, a stream to an HTTP/1.1 origin in a browser, a
+   * `ReadableStream` body sent whole) is refused before any traffic.
+   * @default a body of one chunk or less goes `'fetch'`; a larger one streams outside browsers, and
+   * in a browser streams to an origin seen to speak HTTP/2 and goes `'xhr'` otherwise
+   */
+  transport?: TransportName;
   /** Most bytes of an error response's body kept as text on `HTTPError.data`. @default 65536 */
   maxErrorBodyBytes?: number;
   /** Ends the exchange with a {@link TransferAbortError} when aborted. */

@@ -72,43 +72,49 @@ function blobBody(blob: Blob, contentType: string | undefined): PreparedBody {
     total: blob.size,
     contentType,
     whole: blob,
-    chunks(chunkSize) {
-      let offset = 0;
-      return {
-        async next() {
-          offset += chunkSize;
-          if (offset - chunkSize >= blob.size) return { done: true, value: undefined };
-          return { done: false, value: new Uint8Array(await blob.slice(offset - chunkSize, offset).arrayBuffer()) };
-        },
-      };
-    },
+    // The Blob's own stream: 64 KiB `slice().arrayBuffer()` reads ran about 3x slower in Chromium.
+    chunks: (chunkSize) => readerChunks(blob.stream().getReader(), chunkSize, (value) => value as Uint8Array),
   };
 }
 
 function streamBody(stream: ReadableStream<Uint8Array>, owner: BodyOwner): PreparedBody {
+  const checked = (value: unknown): Uint8Array => {
+    if (value instanceof Uint8Array) return value;
+    const problem = `a ReadableStream body must yield Uint8Array chunks, got ${describe(value)}`;
+    throw new InvalidTransferOptionError('body', problem, owner.method, owner.url);
+  };
   return {
     total: undefined,
     contentType: undefined,
     whole: undefined,
-    // A hand-written iterator, not a generator: `return()` must cancel a read that is under
-    // way, and a generator's `return()` waits for its pending `await` first.
-    chunks() {
-      const reader = stream.getReader();
-      return {
-        async next() {
-          const { done, value } = await reader.read();
-          if (done) return { done: true, value: undefined };
-          if (!(value instanceof Uint8Array)) {
-            const problem = `a ReadableStream body must yield Uint8Array chunks, got ${describe(value)}`;
-            throw new InvalidTransferOptionError('body', problem, owner.method, owner.url);
-          }
-          return { done: false, value };
-        },
-        async return(reason?: unknown) {
-          await reader.cancel(reason).catch(() => undefined);
-          return { done: true, value: undefined };
-        },
-      };
+    chunks: (chunkSize) => readerChunks(stream.getReader(), chunkSize, checked),
+  };
+}
+
+/**
+ * A reader's chunks, each cut to at most `chunkSize` bytes (views, no copies), so that progress
+ * and the lead over the server stay as fine as the chunk size says. A hand-written iterator, not
+ * a generator: `return()` must cancel a read that is under way, and a generator's `return()`
+ * waits for its pending `await` first.
+ */
+function readerChunks(
+  reader: ReadableStreamDefaultReader<unknown>,
+  chunkSize: number,
+  checked: (value: unknown) => Uint8Array,
+): ChunkSource {
+  let rest: Uint8Array | undefined;
+  const cut = (chunk: Uint8Array): IteratorResult<Uint8Array, undefined> => {
+    rest = chunk.byteLength > chunkSize ? chunk.subarray(chunkSize) : undefined;
+    return { done: false, value: chunk.byteLength > chunkSize ? chunk.subarray(0, chunkSize) : chunk };
+  };
+  return {
+    next() {
+      if (rest !== undefined) return cut(rest);
+      return reader.read().then(({ done, value }) => (done ? { done: true, value: undefined } : cut(checked(value))));
+    },
+    async return(reason?: unknown) {
+      await reader.cancel(reason).catch(() => undefined);
+      return { done: true, value: undefined };
     },
   };
 }

@@ -1,7 +1,8 @@
 import { Observable } from 'rxjs';
 import type { BodyOf, ExactOptions, JsonTransferOptions } from './body-of.js';
+import { createCancellation } from './cancellation.js';
 import { TransferAbortError } from './errors.js';
-import type { TransferEvent } from './events.js';
+import type { CompleteEvent, TransferEvent } from './events.js';
 import { runExchange } from './exchange.js';
 import { sampleProgress } from './operators/sample-progress.js';
 import type { TransferOptions } from './options.js';
@@ -49,29 +50,51 @@ export function transfer(options: TransferOptions): Observable<TransferEvent<unk
       subscriber.error(aborted());
       return;
     }
-    const controller = new AbortController();
-    const onCallerAbort = () => controller.abort(callerSignal?.reason);
+    const cancellation = createCancellation();
+    const onCallerAbort = () => cancellation.abort(callerSignal?.reason);
     callerSignal?.addEventListener('abort', onCallerAbort, { once: true });
+    const release = () => callerSignal?.removeEventListener('abort', onCallerAbort);
     let settled = false;
-    const settle = () => {
+    // Settled as `complete` goes out, not after: a subscriber that leaves on it (`take(1)`,
+    // `firstValueFrom`) must not abort what it was handed.
+    const emit = (event: TransferEvent<unknown>) => {
+      if (event.type !== 'complete') return subscriber.next(event);
       settled = true;
-      callerSignal?.removeEventListener('abort', onCallerAbort);
+      subscriber.next(handOver(event, callerSignal, release));
     };
-    runExchange(options, url, (event) => subscriber.next(event), controller.signal).then(
-      () => {
-        settle();
-        subscriber.complete();
-      },
+    runExchange(options, url, emit, cancellation).then(
+      () => subscriber.complete(),
       (error: unknown) => {
-        settle();
+        settled = true;
+        release();
         subscriber.error(callerSignal?.aborted ? aborted() : error);
       },
     );
     return () => {
       if (settled) return;
-      settle();
-      controller.abort(new DOMException('The transfer was unsubscribed', 'AbortError'));
+      settled = true;
+      release();
+      cancellation.abort(new DOMException('The transfer was unsubscribed', 'AbortError'));
     };
   });
   return events$.pipe(sampleProgress(options?.progressInterval ?? 50));
+}
+
+/**
+ * The `complete` event as the caller gets it. A body handed over unread (`responseType: 'stream'`)
+ * stays within reach of the caller's signal, as a fetch's body does: the listener is removed
+ * only when that body ends, however it ends. Anything else releases the signal at once.
+ */
+function handOver(
+  event: CompleteEvent<unknown>,
+  signal: AbortSignal | undefined,
+  release: () => void,
+): CompleteEvent<unknown> {
+  if (signal === undefined || !(event.body instanceof ReadableStream)) {
+    release();
+    return event;
+  }
+  const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>();
+  event.body.pipeTo(writable).then(release, release);
+  return { ...event, body: readable };
 }

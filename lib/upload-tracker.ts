@@ -47,7 +47,10 @@ export function createUploadTracker(
   };
   return {
     onSent: (bytes) => {
-      if (!closed && bytes > sent) progress(bytes, granularity);
+      if (closed || bytes <= sent) return;
+      progress(bytes, granularity);
+      // The last byte of a body of known size has gone: the body is sent, whether or not its end is read yet.
+      if (total !== undefined && bytes >= total) end();
     },
     onEnd: () => {
       if (closed) return;

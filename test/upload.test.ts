@@ -33,11 +33,11 @@ const cases: { kind: string; body: () => TransferBody; size: number; contentType
   { kind: 'File', body: () => new File([pattern(5000) as BlobPart], 'a.bin'), size: 5000, contentType: null },
   { kind: 'ArrayBuffer', body: () => pattern(140_000).buffer as ArrayBuffer, size: 140_000, contentType: null },
   { kind: 'typed-array view', body: () => pattern(10_000).subarray(1000, 9000), size: 8000, contentType: null },
-  { kind: 'DataView', body: () => new DataView(pattern(4000).buffer, 100, 3000), size: 3000, contentType: null },
+  { kind: 'DataView', body: () => new DataView(pattern(8000).buffer, 100, 6000), size: 6000, contentType: null },
   {
     kind: 'URLSearchParams',
-    body: () => new URLSearchParams({ a: '1', b: 'x y' }),
-    size: 9,
+    body: () => new URLSearchParams({ a: '1', b: 'x y'.repeat(2000) }),
+    size: 6006,
     contentType: /^application\/x-www-form-urlencoded;charset=utf-8$/i,
   },
 ];
@@ -70,6 +70,31 @@ describe('uploads', () => {
       else expect(complete.body.contentType).toMatch(contentType);
       expect(complete.timings.sent).toBeGreaterThanOrEqual(complete.timings.start);
       expect(complete.timings.sent).toBeLessThanOrEqual(complete.timings.headers);
+    },
+  );
+
+  it.each([
+    { kind: 'URLSearchParams', body: () => new URLSearchParams({ a: '1', b: 'x y' }), size: 9 },
+    { kind: 'Blob', body: () => new Blob([pattern(4096) as BlobPart]), size: 4096 },
+  ])(
+    'sends a $kind body of one chunk or less whole, with its length, in one progress event',
+    async ({ body, size }) => {
+      const { events, error } = await collect(
+        transfer<Echo>({
+          url: `${API}/echo`,
+          method: 'POST',
+          body: body(),
+          uploadChunkSize: 4096,
+          progressInterval: 0,
+        }),
+      );
+      expect(error).toBeUndefined();
+      expect(sequence(events)).toEqual(fullSequence);
+      expect(events[0]).toMatchObject({ type: 'start', transport: 'fetch' });
+      expect(progressOf(events, 'upload-progress')).toEqual([
+        expect.objectContaining({ loaded: size, total: size, percent: 100, granularity: 'whole' }),
+      ]);
+      expect(lastOf(events, 'complete').body.size).toBe(size);
     },
   );
 

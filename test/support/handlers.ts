@@ -16,6 +16,8 @@ export const seen = {
   aborted: [] as string[],
   /** Request bodies the server received, by path. */
   bodies: new Map<string, Uint8Array>(),
+  /** The Content-Length of each request to /length-required (which refuses the first with 411). */
+  lengths: [] as (string | null)[],
 };
 
 export function resetSeen(): void {
@@ -23,6 +25,7 @@ export function resetSeen(): void {
   seen.cancelled.length = 0;
   seen.aborted.length = 0;
   seen.bodies.clear();
+  seen.lengths.length = 0;
 }
 
 /** A body of `size` pattern bytes in chunks of `chunk`, which records its own cancellation. */
@@ -119,6 +122,18 @@ export const handlers = [
       contentType: request.headers.get('content-type'),
       text: new TextDecoder().decode(body.subarray(0, 2000)),
     });
+  }),
+  http.all(`${API}/redirect/:code`, ({ params }) => {
+    const status = Number(params.code);
+    return new HttpResponse(null, { status, headers: { location: `${API}/echo` } });
+  }),
+  http.post(`${API}/answer-early/:code`, ({ params }) =>
+    HttpResponse.text('answered early', { status: Number(params.code) }),
+  ),
+  http.post(`${API}/length-required`, async ({ request }) => {
+    seen.lengths.push(request.headers.get('content-length'));
+    if (seen.lengths.length === 1) return HttpResponse.text('length required', { status: 411 });
+    return HttpResponse.json({ size: (await request.arrayBuffer()).byteLength });
   }),
   http.post(`${API}/upload-hang`, async ({ request }) => {
     await request.arrayBuffer().catch(() => undefined);
