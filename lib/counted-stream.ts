@@ -1,5 +1,3 @@
-import type { Cancellation } from './cancellation.js';
-
 /** A source of request body chunks: in-memory bytes answer at once, a Blob or a stream later. */
 export interface ChunkSource {
   next(): IteratorResult<Uint8Array, undefined> | Promise<IteratorResult<Uint8Array, undefined>>;
@@ -31,14 +29,9 @@ export interface CountedStream {
  * Wraps chunks in a pull-driven `ReadableStream` (high-water mark 0) that counts a chunk as
  * sent only when the consumer pulls the next one, or the end: enqueuing is not sending
  * (the mistake behind ky#694's fake-fast upload progress). A chunk that is ready at once is
- * enqueued without waiting a tick. When `cancellation` aborts, the body is errored before the
- * fetch is aborted (see {@link Cancellation}).
+ * enqueued without waiting a tick.
  */
-export function countedStream(
-  chunks: ChunkSource,
-  listener: CountedListener,
-  cancellation: Cancellation,
-): CountedStream {
+export function countedStream(chunks: ChunkSource, listener: CountedListener): CountedStream {
   let controller!: ReadableStreamDefaultController<Uint8Array>;
   let sent = 0;
   let inFlight = 0;
@@ -49,7 +42,6 @@ export function countedStream(
     controller.error(reason);
     void chunks.return?.(reason);
   };
-  cancellation.beforeAbort(release);
   const fail = (error: unknown) => {
     finished = true;
     listener.onError(error);

@@ -41,13 +41,19 @@ export async function runExchange(
     const upload = body === undefined ? undefined : createUploadTracker(body.total, granularity, emit);
     const counted =
       transport === 'fetch-stream' && body !== undefined && upload !== undefined
-        ? countedStream(body.chunks(chunkSize), upload, cancellation)
+        ? countedStream(body.chunks(chunkSize), upload)
         : undefined;
     const plan = { options, url, method, body, transport, upload, attempt, emit, signal: cancellation.signal };
     let sent: SentAttempt;
     let resend: string | undefined;
     try {
-      sent = await sendAttempt({ ...plan, stream: counted?.stream });
+      const sending = sendAttempt({ ...plan, stream: counted?.stream });
+      // On cancel, the body is errored first, and the fetch it fails let settle before the abort.
+      cancellation.beforeAbort((reason) => {
+        counted?.release(reason);
+        return counted && sending;
+      });
+      sent = await sending;
       resend = counted === undefined || attempt > 1 ? undefined : unsent(sent.response, body as PreparedBody, options);
     } catch (error) {
       counted?.release(error);

@@ -8,19 +8,20 @@ import {
   transfer,
   transferStages,
 } from '../../lib/index.js';
-import { forgetTransports } from '../../lib/transport.js';
 import { collect, sequence, sleep } from '../support/collect.js';
 import { pattern } from '../support/pattern.js';
-import { protocols, serverRecord, testId } from './support.js';
+import { forgetOrigins, meetOrigin, protocols, serverRecord, testId } from './support.js';
 
 beforeEach(() => {
-  forgetTransports();
+  forgetOrigins();
 });
 
 /** The upload path Chromium ends up on for each protocol. */
 const uploadPath = { 'HTTP/1.1': 'xhr', 'HTTP/2': 'fetch-stream' } as const;
 
 describe.each(protocols)('the lifecycle in Chromium over $protocol', ({ protocol, origin }) => {
+  beforeEach(() => meetOrigin(origin));
+
   it('aborts before the headers when unsubscribed, and the server sees it', async () => {
     const id = testId();
     const events: TransferEvent[] = [];

@@ -1,4 +1,5 @@
 import { inject } from 'vitest';
+import { forgetTransports } from '../../lib/transport.js';
 
 /** Both faces of the real test server: plain HTTP/1.1, and HTTPS with HTTP/2. */
 export const protocols = [
@@ -27,4 +28,21 @@ export async function serverRecord(origin: string, id: string, wait?: 'aborted' 
   const response = await fetch(`${origin}/records/${id}${query}`);
   if (!response.ok) throw new Error(`no record for ${id}: ${response.status}`);
   return (await response.json()) as ServerRecord;
+}
+
+/**
+ * Starts each test as a fresh page would: no origin's protocol known, the resource timeline empty.
+ * rx-transfer streams an upload only to an origin the page has seen speak HTTP/2.
+ */
+export function forgetOrigins(): void {
+  forgetTransports();
+  performance.clearResourceTimings();
+}
+
+/** Talks to `origin` once (a 1-byte download), so that the page knows the protocol it speaks. */
+export async function meetOrigin(origin: string): Promise<void> {
+  const url = `${origin}/download?size=1`;
+  await (await fetch(url)).arrayBuffer();
+  for (let i = 0; i < 100 && !performance.getEntriesByName(url).length; i++)
+    await new Promise((r) => setTimeout(r, 10));
 }
