@@ -12,10 +12,12 @@ import { gzipSync } from 'node:zlib';
 import { build, type Rollup } from 'vite';
 
 /**
- * Start bytes (gzipped, over the baseline) each app may cost: today's figures and a little room, so that growth fails
- * CI; raise one only with a reason in BENCHMARKS.md. They include ky whole (about 8 kB), until it loads on demand.
+ * Start bytes (gzipped, over the baseline) each app may cost: the figures measured and a little room, so that growth
+ * fails CI; raise one only with a reason in BENCHMARKS.md. ky still counts whole (about 8.1 kB): its error classes are
+ * imported statically from 'ky', whose entry module creates its default instance at load, so the bundler keeps all of
+ * ky and the dynamic import('ky') lands in the same chunk.
  */
-const BUDGETS = { transferResult: 15_104, transfer: 15_104, everything: 18_432 } as const;
+const BUDGETS = { transferResult: 16_896, transfer: 16_896, everything: 20_096 } as const;
 /** Issue 10's target for an app that uses `transferResult` alone. */
 const TARGET = 8192;
 
