@@ -46,6 +46,8 @@ export default defineConfig(({ mode }) => {
     build: {
       outDir: 'dist',
       emptyOutDir: false,
+      // Readable ESM with real names, like ky and RxJS ship: the app's bundler minifies.
+      minify: false,
       sourcemap: true,
       lib: { entry: 'lib/index.ts', formats: ['es'], fileName: 'index' },
       rolldownOptions: { external: ['rxjs', /^rxjs\//, 'ky'] },

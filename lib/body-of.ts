@@ -2,16 +2,37 @@ import type { ResponseBodyMap, ResponseType, TransferOptions } from './options.j
 
 /**
  * The body type that a call with options `O` delivers on `complete`: `undefined` with a
- * `sink`, the mapped type for an explicit `responseType`, else the JSON type `T`.
+ * `sink`, the mapped type for an explicit `responseType` (with `T` where it may be left
+ * `undefined`), else the JSON type `T`.
  */
 export type BodyOf<O, T = unknown> = O extends { sink: WritableStream<Uint8Array> }
   ? undefined
-  : O extends { responseType: infer R extends ResponseType }
-    ? ResponseBodyMap<T>[R]
+  : O extends { responseType: infer R }
+    ? R extends ResponseType
+      ? ResponseBodyMap<T>[R]
+      : T
     : T;
 
-/** Options of a call whose body is JSON of a type the caller names. */
-export type JsonTransferOptions<J = unknown> = TransferOptions<J> & { responseType?: 'json'; sink?: undefined };
+/**
+ * The response types whose body is a `T`: `'json'` always (the caller names the JSON type),
+ * and for a `T` the caller names, each type whose body is assignable to it (`'blob'` for
+ * `Blob`, `'text'` for `string`).
+ */
+export type ResponseTypeFor<T> =
+  | 'json'
+  | (unknown extends T
+      ? never
+      : { [R in ResponseType]: [ResponseBodyMap<T>[R]] extends [T] ? R : never }[ResponseType]);
+
+/**
+ * Options of a call whose body type the caller names: `T` for JSON (the default), or the body
+ * type of the `responseType` given (`transfer<Blob>({ url, responseType: 'blob' })`). A typed
+ * wrapper takes these: `function get<T>(options: JsonTransferOptions) { return transferResult<T>(options); }`.
+ */
+export type JsonTransferOptions<J = unknown, T = unknown> = TransferOptions<J> & {
+  responseType?: ResponseTypeFor<T> | undefined;
+  sink?: undefined;
+};
 
 /** Options `O` with any key that {@link TransferOptions} does not know turned into a type error. */
 export type ExactOptions<O> = O & { [K in Exclude<keyof O, keyof TransferOptions>]: never };

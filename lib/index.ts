@@ -1,5 +1,5 @@
 export { HTTPError, isHTTPError, isNetworkError, NetworkError } from 'ky';
-export type { BodyOf, ExactOptions, JsonTransferOptions } from './body-of.js';
+export type { BodyOf, ExactOptions, JsonTransferOptions, ResponseTypeFor } from './body-of.js';
 export type { TransferErrorName } from './errors.js';
 export {
   InvalidTransferOptionError,

@@ -37,24 +37,26 @@ export type ProgressInterval = number | 'frame';
  * and skips ky's per-request cost. `redirect` defaults to `'error'` for a streamed body in Node, whose fetch
  * would otherwise keep the whole body in memory (nodejs/undici#4058).
  */
-export type KyPassThroughOptions = Pick<
-  KyOptions,
-  | 'headers'
-  | 'searchParams'
-  | 'prefix'
-  | 'baseUrl'
-  | 'hooks'
-  | 'context'
-  | 'credentials'
-  | 'mode'
-  | 'cache'
-  | 'redirect'
-  | 'referrer'
-  | 'referrerPolicy'
-  | 'integrity'
-  | 'keepalive'
-  | 'priority'
->;
+export type KyPassThroughOptions = {
+  [K in keyof Pick<
+    KyOptions,
+    | 'headers'
+    | 'searchParams'
+    | 'prefix'
+    | 'baseUrl'
+    | 'hooks'
+    | 'context'
+    | 'credentials'
+    | 'mode'
+    | 'cache'
+    | 'redirect'
+    | 'referrer'
+    | 'referrerPolicy'
+    | 'integrity'
+    | 'keepalive'
+    | 'priority'
+  >]?: KyOptions[K] | undefined;
+};
 
 /**
  * One exchange, described in one object. Never mutated.
@@ -65,35 +67,35 @@ export interface TransferOptions<J = unknown> extends KyPassThroughOptions {
   /** The URL, resolved against `prefix` and `baseUrl` as ky resolves it. */
   url: string | URL;
   /** @default 'GET' */
-  method?: string;
+  method?: string | undefined;
   /** The request body; see {@link TransferBody}. Exclusive with `json`. */
-  body?: TransferBody;
+  body?: TransferBody | undefined;
   /** A value sent as JSON (`Content-Type: application/json`). Exclusive with `body`. */
-  json?: J;
+  json?: J | undefined;
   /**
    * The shape of `complete`'s body. `'stream'` hands the body over unread at the headers
    * (the exchange completes there, with no download progress); `'none'` reads and drops it.
    * @default 'json', or 'none' when a `sink` is given
    */
-  responseType?: ResponseType;
+  responseType?: ResponseType | undefined;
   /**
    * Pipe the response body into this stream, with backpressure; `complete` then carries no
    * body. The sink is aborted if the exchange fails or is cancelled, and closed on success.
    */
-  sink?: WritableStream<Uint8Array>;
+  sink?: WritableStream<Uint8Array> | undefined;
   /** Keep the first N bytes of the response body on `complete.prefix`. @default 0 */
-  keepBytes?: number;
+  keepBytes?: number | undefined;
   /**
    * A response header that states the decoded body size (for example `x-decoded-length`),
    * trusted as the download total even under `Content-Encoding`.
    */
-  sizeHintHeader?: string;
+  sizeHintHeader?: string | undefined;
   /**
    * The least time between two progress events of one kind. The first and the final
    * progress event are always delivered. `0` delivers every chunk.
    * @default 50
    */
-  progressInterval?: ProgressInterval;
+  progressInterval?: ProgressInterval | undefined;
   /**
    * Size of the chunks a request body is streamed in, in bytes. Larger chunks cost less per
    * byte and report progress more coarsely, further ahead of the server: in Chromium over
@@ -101,7 +103,7 @@ export interface TransferOptions<J = unknown> extends KyPassThroughOptions {
    * slower (BENCHMARKS.md).
    * @default 65536
    */
-  uploadChunkSize?: number;
+  uploadChunkSize?: number | undefined;
   /**
    * The path that carries the request body, instead of the one picked for the platform and origin
    * (see {@link TransportName}): `'fetch'` or `'xhr'` send the body whole with its Content-Length
@@ -112,15 +114,15 @@ export interface TransferOptions<J = unknown> extends KyPassThroughOptions {
    * @default a body of one chunk or less goes `'fetch'`; a larger one streams outside browsers, and
    * in a browser streams to an origin seen to speak HTTP/2 and goes `'xhr'` otherwise
    */
-  transport?: TransportName;
+  transport?: TransportName | undefined;
   /** Most bytes of an error response's body kept as text on `HTTPError.data`. @default 65536 */
-  maxErrorBodyBytes?: number;
+  maxErrorBodyBytes?: number | undefined;
   /** Ends the exchange with a {@link TransferAbortError} when aborted. */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
   /**
    * A ky instance (from `ky.create`/`ky.extend`) whose defaults and hooks apply; its timeout,
    * retries and progress are turned off for the exchange. Without one, ky is used only for
    * `hooks` and `searchParams`.
    */
-  ky?: KyInstance;
+  ky?: KyInstance | undefined;
 }

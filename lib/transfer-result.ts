@@ -15,7 +15,7 @@ import { transfer } from './transfer.js';
  * const user = await lastValueFrom(transferResult<User>({ url: '/api/me' }));
  * ```
  */
-export function transferResult<T = unknown, J = unknown>(options: JsonTransferOptions<J>): Observable<T>;
+export function transferResult<T = unknown, J = unknown>(options: JsonTransferOptions<J, T>): Observable<T>;
 export function transferResult<const O extends TransferOptions>(options: ExactOptions<O>): Observable<BodyOf<O>>;
 export function transferResult(options: TransferOptions): Observable<unknown> {
   return transfer(options).pipe(

@@ -43,7 +43,7 @@ export interface TransferStages<T> {
  * upload.result$.subscribe(({ id }) => console.log('stored as', id)); // one request in all
  * ```
  */
-export function transferStages<T = unknown, J = unknown>(options: JsonTransferOptions<J>): TransferStages<T>;
+export function transferStages<T = unknown, J = unknown>(options: JsonTransferOptions<J, T>): TransferStages<T>;
 export function transferStages<const O extends TransferOptions>(options: ExactOptions<O>): TransferStages<BodyOf<O>>;
 export function transferStages(options: TransferOptions): TransferStages<unknown> {
   const events$ = transfer(options).pipe(

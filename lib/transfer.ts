@@ -28,7 +28,7 @@ import { methodOf, validateOptions } from './validate-options.js';
  * });
  * ```
  */
-export function transfer<T = unknown, J = unknown>(options: JsonTransferOptions<J>): Observable<TransferEvent<T>>;
+export function transfer<T = unknown, J = unknown>(options: JsonTransferOptions<J, T>): Observable<TransferEvent<T>>;
 export function transfer<const O extends TransferOptions>(
   options: ExactOptions<O>,
 ): Observable<TransferEvent<BodyOf<O>>>;

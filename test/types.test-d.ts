@@ -6,8 +6,10 @@ import {
   type DownloadProgressEvent,
   type HeadersEvent,
   isTransferError,
+  type JsonTransferOptions,
   ofType,
   type TransferEvent,
+  type TransferOptions,
   transfer,
   transferResult,
   transferStages,
@@ -55,6 +57,47 @@ describe('typed JSON in and out', () => {
     transfer({ url: '/a', timeoutMs: 5 });
     // @ts-expect-error: a number is not a body
     transfer({ url: '/a', method: 'POST', body: 42 });
+  });
+});
+
+describe('options under exactOptionalPropertyTypes (the project’s own tsconfig)', () => {
+  it('takes an optional option passed through as possibly undefined', () => {
+    const fetchJson = (url: string, signal?: AbortSignal, headers?: Record<string, string>) =>
+      transferResult<User>({ url, signal, headers });
+    expectTypeOf(fetchJson).returns.toEqualTypeOf<Observable<User>>();
+    const maybeSignal = undefined as AbortSignal | undefined;
+    const maybeSink = undefined as WritableStream<Uint8Array> | undefined;
+    transfer({ url: '/a', signal: maybeSignal, method: undefined, progressInterval: undefined });
+    transferStages({ url: '/a', signal: maybeSignal, searchParams: undefined, hooks: undefined });
+    const options: TransferOptions = { url: '/a', signal: maybeSignal, headers: undefined, sink: maybeSink };
+    transfer(options);
+  });
+
+  it('accepts a wrapper typed with TransferOptions, and a typed one with JsonTransferOptions', () => {
+    const get = (options: TransferOptions) => transfer(options);
+    expectTypeOf(get).returns.toEqualTypeOf<Observable<TransferEvent<unknown>>>();
+    expectTypeOf((options: TransferOptions) => transferResult(options)).returns.toEqualTypeOf<Observable<unknown>>();
+    get({ url: '/a', signal: undefined as AbortSignal | undefined });
+    const getJson = <T>(options: JsonTransferOptions) => transferResult<T>(options);
+    expectTypeOf(getJson<User>({ url: '/me' })).toEqualTypeOf<Observable<User>>();
+  });
+
+  it('takes a named body type that matches the responseType', () => {
+    expectTypeOf(transfer<Blob>({ url: '/a', responseType: 'blob' })).toEqualTypeOf<Observable<TransferEvent<Blob>>>();
+    expectTypeOf(transferResult<string>({ url: '/a', responseType: 'text' })).toEqualTypeOf<Observable<string>>();
+    expectTypeOf(transferStages<ArrayBuffer>({ url: '/a', responseType: 'arrayBuffer' }).result$).toEqualTypeOf<
+      Observable<ArrayBuffer>
+    >();
+    // @ts-expect-error: a Blob is not what 'text' delivers
+    transfer<Blob>({ url: '/a', responseType: 'text' });
+  });
+
+  it('types a responseType that may be undefined as that type’s body or the JSON default', () => {
+    const maybeText = undefined as 'text' | undefined;
+    expectTypeOf(transferResult({ url: '/a', responseType: maybeText })).toEqualTypeOf<Observable<unknown>>();
+    expectTypeOf(bodyOf(transfer({ url: '/a', responseType: 'blob' as 'blob' | 'text' }))).toEqualTypeOf<
+      Blob | string
+    >();
   });
 });
 

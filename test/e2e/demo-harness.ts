@@ -22,6 +22,16 @@ export async function openPage(browser: Browser, url: string, width = 1280): Pro
   return { page, errors };
 }
 
+/** The status and type of the page's icon (`<link rel="icon">`), fetched as the browser fetches it. */
+export function iconOf(page: Page): Promise<{ status: number; type: string | null } | undefined> {
+  return page.evaluate(async () => {
+    const href = document.querySelector<HTMLLinkElement>('link[rel="icon"]')?.href;
+    if (href === undefined) return undefined;
+    const response = await fetch(href);
+    return { status: response.status, type: response.headers.get('content-type') };
+  });
+}
+
 /** Starts the demo's dev server (`npm run demo` or `demo:h2`) on a free 127.0.0.1 port. */
 export async function startDemo(mode: 'demo' | 'demo-h2'): Promise<{ url: string; close: () => Promise<void> }> {
   const server = await createServer({
@@ -38,7 +48,12 @@ export async function startDemo(mode: 'demo' | 'demo-h2'): Promise<{ url: string
   return { url: `${mode === 'demo-h2' ? 'https' : 'http'}://127.0.0.1:${port}/`, close: () => server.close() };
 }
 
-const types: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css' };
+const types: Record<string, string> = {
+  '.html': 'text/html',
+  '.js': 'text/javascript',
+  '.css': 'text/css',
+  '.svg': 'image/svg+xml',
+};
 
 /** Builds the static demo (`npm run build:demo`) into `outDir` and serves its files, and nothing else, on 127.0.0.1. */
 export async function serveStaticDemo(outDir: string): Promise<{ url: string; close: () => Promise<void> }> {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Locator, Page } from 'playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, openPage, serveStaticDemo, startDemo } from './demo-harness.js';
+import { iconOf, launchChromium, openPage, serveStaticDemo, startDemo } from './demo-harness.js';
 
 const SHOTS = 'test-results/e2e';
 const FINAL = 20_000;
@@ -91,6 +91,11 @@ describe('the demo over plain HTTP/1.1 (npm run demo)', () => {
     expect(errors).toEqual([]);
   });
 
+  it('has an icon, so the browser finds its favicon', async () => {
+    const { page } = await openPage(browser, demo.url);
+    expect(await iconOf(page)).toEqual({ status: 200, type: 'image/svg+xml' });
+  });
+
   it('stays readable at phone width', async () => {
     const { page } = await openPage(browser, demo.url, 390);
     await finalState(await startDownload(page, {}));
@@ -125,6 +130,7 @@ describe('the static build (npm run build:demo)', () => {
     try {
       const { page } = await openPage(browser, site.url);
       expect(await page.locator('#mode').textContent()).toMatch(/service worker \(MSW\).*coarse/);
+      expect(await iconOf(page)).toEqual({ status: 200, type: 'image/svg+xml' });
       const download = await startDownload(page, { size: '1000000' });
       expect(await finalState(download)).toEqual({ state: 'done', text: 'done' });
       expect(await download.locator('.amount').textContent()).toBe('1.00 MB of 1.00 MB');
