@@ -1,8 +1,9 @@
-import { NetworkError, type NormalizedOptions } from 'ky';
+import type { NormalizedOptions } from 'ky';
 import { now } from './clock.js';
 import { InvalidTransferOptionError } from './errors.js';
 import type { TransferEvent } from './events.js';
 import { kyOptionsFor, needsKy, type RequestParts, requestInit } from './ky-options.js';
+import { NetworkError } from './network-error.js';
 import type { TransferOptions } from './options.js';
 import type { PreparedBody } from './request-body.js';
 import { type FetchFunction, inBrowser, type TransportName } from './transport.js';

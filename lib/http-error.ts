@@ -1,4 +1,47 @@
-import { HTTPError, type NormalizedOptions } from 'ky';
+import type { NormalizedOptions } from 'ky';
+
+/**
+ * A response with a non-2xx status. `response` carries the status and headers (its body has been
+ * read: use `data`), `request` the request as sent (without its body), `data` the body's text up to
+ * `maxErrorBodyBytes`. The same shape and `name` as ky's `HTTPError`, so ky's `isHTTPError` and
+ * `isKyError` recognize it too; it is rx-transfer's own class so that an app that never uses ky's
+ * features does not load ky.
+ *
+ * @typeParam T - the type of `data` (a string here)
+ */
+export class HTTPError<T = unknown> extends Error {
+  override readonly name = 'HTTPError';
+  readonly response: Response;
+  readonly request: Request;
+  readonly options: Readonly<NormalizedOptions>;
+  data: T | undefined;
+
+  constructor(response: Response, request: Request, options: Readonly<NormalizedOptions>) {
+    const status = `${response.status} ${response.statusText ?? ''}`.trim();
+    super(`Request failed with status code ${status}: ${request.method} ${request.url}`);
+    this.response = response;
+    this.request = request;
+    this.options = options;
+  }
+
+  /** As ky's errors say, for ky's `isKyError`. */
+  get isKyError(): true {
+    return true;
+  }
+}
+
+/**
+ * Whether `error` is an {@link HTTPError}, from rx-transfer or ky; matches by `name` across realms.
+ *
+ * @example
+ * ```ts
+ * import { isHTTPError } from 'rx-transfer';
+ * if (isHTTPError(error)) console.log(error.response.status, error.data);
+ * ```
+ */
+export function isHTTPError<T = unknown>(error: unknown): error is HTTPError<T> {
+  return error instanceof HTTPError || (error as { name?: unknown } | null)?.name === 'HTTPError';
+}
 
 /**
  * ky's `HTTPError` for a non-2xx response, with `data` set to the body's text, read up to

@@ -1,4 +1,3 @@
-export { HTTPError, isHTTPError, isNetworkError, NetworkError } from 'ky';
 export type { BodyOf, ExactOptions, JsonTransferOptions, ResponseTypeFor } from './body-of.js';
 export type { TransferErrorName } from './errors.js';
 export {
@@ -24,6 +23,8 @@ export type {
   TransferEventType,
   UploadProgressEvent,
 } from './events.js';
+export { HTTPError, isHTTPError } from './http-error.js';
+export { isNetworkError, NetworkError } from './network-error.js';
 export { ofType } from './operators/of-type.js';
 export { sampleProgress } from './operators/sample-progress.js';
 export type {

@@ -1,9 +1,9 @@
-import { NetworkError } from 'ky';
 import type { SentAttempt } from './attempt.js';
 import { now } from './clock.js';
 import { ResponseParseError, TruncatedBodyError } from './errors.js';
 import type { CompleteEvent, StageTimings, TransferEvent } from './events.js';
 import { httpErrorFor } from './http-error.js';
+import { NetworkError } from './network-error.js';
 import type { TransferOptions } from './options.js';
 import { createProgressMeter } from './progress-meter.js';
 import { BodyReadError, type BodyResult, readBody } from './read-body.js';

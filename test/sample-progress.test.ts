@@ -31,7 +31,7 @@ function sampled(marbles: string, interval: Parameters<typeof sampleProgress>[0]
     const label = (event: Event) =>
       `${scheduler.now()}:${event.type === 'upload-progress' ? 'up' : event.type === 'download-progress' ? 'down' : event.type}${event.n || ''}`;
     const subscription = cold(marbles, values)
-      .pipe(sampleProgress<Event>(interval))
+      .pipe(sampleProgress<Event>(interval, scheduler))
       .subscribe({
         next: (event) => out.push(label(event)),
         error: () => out.push(`${scheduler.now()}:error`),
