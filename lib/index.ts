@@ -4,6 +4,7 @@ export type { TransferErrorName } from './errors.js';
 export {
   InvalidTransferOptionError,
   isTransferError,
+  OverlongBodyError,
   ResponseParseError,
   TransferAbortError,
   TransferError,
