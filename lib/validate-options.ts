@@ -7,8 +7,6 @@ const responseTypes = ['json', 'text', 'blob', 'arrayBuffer', 'stream', 'none'];
 /** An HTTP token (RFC 9110): what a method or a header name must be. */
 const token = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 const bodyTypes = [Blob, ArrayBuffer, URLSearchParams, FormData, ReadableStream];
-/** Schemes fetch reads with GET alone: the URL names the bytes, there is nowhere to send a body. */
-const readOnlySchemes = ['data:', 'blob:'];
 
 /**
  * Byte counts and intervals are safe integers: above 2^53 a count can no longer be compared
@@ -36,7 +34,7 @@ const checks: { readonly [K in keyof TransferOptions]?: Check } = {
   method: [(value) => typeof value === 'string' && token.test(value), 'an HTTP method token'],
   headers: [
     (value) => value instanceof Headers || isPairs(value, () => true) || isPlainObject(value),
-    'a Headers, an array of [name, value] pairs or a plain object',
+    'a Headers, [name, value] pairs or a plain object',
   ],
   searchParams: [
     (value) =>
@@ -44,16 +42,16 @@ const checks: { readonly [K in keyof TransferOptions]?: Check } = {
       value instanceof URLSearchParams ||
       isPairs(value, isParam) ||
       (isPlainObject(value) && Object.values(value).every((param) => param === undefined || isParam(param))),
-    'a string, a URLSearchParams, [name, value] pairs or a plain object of strings, numbers and booleans',
+    'a string, URLSearchParams, pairs or a plain object of primitives',
   ],
   hooks: [
     (value) =>
       isPlainObject(value) &&
       Object.values(value).every((list) => list === undefined || (Array.isArray(list) && list.every(isFunction))),
-    'a plain object of hook arrays, each holding functions only',
+    'a plain object of arrays of functions',
   ],
-  ky: [isFunction, 'a ky instance (from ky.create or ky.extend)'],
-  sink: [(value) => value instanceof WritableStream, 'a WritableStream'],
+  ky: [isFunction, 'a ky instance'],
+  sink: [(value) => value instanceof WritableStream && !value.locked, 'an unlocked WritableStream'],
   responseType: [
     (value, options) => responseTypes.includes(value as string) && (options.sink === undefined || value === 'none'),
     `one of ${responseTypes.join(', ')} ('none' or none with a sink)`,
@@ -86,7 +84,7 @@ export function validateOptions(options: TransferOptions): URL {
   const { url, body, json } = options;
   expect('url', typeof url === 'string' || url instanceof URL, 'a string or URL', url);
   const resolved = resolveUrl(options) ?? fail('url', 'does not resolve (a relative URL needs `baseUrl` or a page)');
-  checkUrl(resolved, method, body !== undefined || json !== undefined, fail);
+  checkUrl(resolved, method, fail);
   if (body !== undefined && json !== undefined) fail('body', 'give either `body` or `json`, not both');
   const sent = body === undefined ? 'json' : 'body';
   if ((method === 'GET' || method === 'HEAD') && options[sent] !== undefined) fail(sent, `a ${method} has no body`);
@@ -96,12 +94,7 @@ export function validateOptions(options: TransferOptions): URL {
     ArrayBuffer.isView(body) ||
     bodyTypes.some((type) => body instanceof type);
   expect('body', supported, 'a supported body', body);
-  if (body instanceof ReadableStream && body.locked) {
-    fail(
-      'body',
-      'the ReadableStream is locked (read elsewhere, or sent by an earlier subscription): a stream is sent once',
-    );
-  }
+  expect('body', !(body instanceof ReadableStream && body.locked), 'an unlocked stream (a stream is sent once)', body);
   let serialized: unknown;
   try {
     serialized = json === undefined || JSON.stringify(json);
@@ -114,39 +107,28 @@ export function validateOptions(options: TransferOptions): URL {
     const value = options[option as keyof TransferOptions];
     if (check !== undefined && value !== undefined) expect(option, check[0](value, options), check[1], value);
   }
-  if (options.sink?.locked) fail('sink', 'the WritableStream is locked (a writer holds it)');
   return resolved;
 }
 
 /**
- * Only http: and https: carry an exchange; data: and blob: URLs are read with GET. fetch
+ * Only http: and https: carry an exchange; data: and blob: URLs are read with a GET. fetch
  * refuses a URL with credentials (and would send them in the clear): they go in a header.
  */
-function checkUrl(url: URL, method: string, hasBody: boolean, fail: (option: string, problem: string) => never) {
-  const { protocol } = url;
-  if (url.username !== '' || url.password !== '') {
-    fail('url', 'carries credentials (user:password@), which fetch refuses: send them in an Authorization header');
-  }
-  if (readOnlySchemes.includes(protocol)) {
-    if (method !== 'GET' || hasBody) fail('url', `a ${protocol} URL can only be read with a GET`);
-  } else if (protocol !== 'http:' && protocol !== 'https:') {
-    fail('url', `the scheme ${protocol} is not supported (http:, https:, and data: or blob: for a GET)`);
+function checkUrl(
+  { protocol, username, password }: URL,
+  method: string,
+  fail: (option: string, problem: string) => never,
+) {
+  if (username !== '' || password !== '')
+    fail('url', 'has credentials, which fetch refuses: use an Authorization header');
+  const readable = (protocol === 'data:' || protocol === 'blob:') && method === 'GET';
+  if (!readable && protocol !== 'http:' && protocol !== 'https:') {
+    fail('url', `${protocol} is not supported (http:, https:; data: and blob: for a GET)`);
   }
 }
 
-/** A URL as error messages show it: user name and password removed. */
-function withoutCredentials(url: string): string {
-  if (!url.includes('@')) return url;
-  try {
-    const parsed = new URL(url);
-    if (parsed.username === '' && parsed.password === '') return url;
-    parsed.username = '';
-    parsed.password = '';
-    return parsed.href;
-  } catch {
-    return url;
-  }
-}
+/** A URL as error messages show it: credentials removed. */
+const withoutCredentials = (url: string) => url.replace(/^([a-z][a-z\d+.-]*:\/\/)[^/?#]*@/i, '$1');
 
 /** A value as error messages show it: primitives as they are, objects by their type. */
 function show(value: unknown): string {
