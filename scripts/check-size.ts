@@ -9,7 +9,7 @@ import { gzipSync } from 'node:zlib';
 import { rolldown } from 'rolldown';
 
 /** The CI gate: the present size and a little room; raise it only with a reason in BENCHMARKS.md. */
-const DEFAULT_BUDGET = 6912;
+const DEFAULT_BUDGET = 7616;
 /** What issue 5 asked for (not met; see BENCHMARKS.md). */
 const TARGET = 4096;
 const entry = fileURLToPath(new URL('../lib/index.ts', import.meta.url));
