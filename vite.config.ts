@@ -50,7 +50,12 @@ export default defineConfig(({ mode }) => {
       minify: false,
       sourcemap: true,
       lib: { entry: 'lib/index.ts', formats: ['es'], fileName: 'index' },
-      rolldownOptions: { external: ['rxjs', /^rxjs\//, 'ky'] },
+      rolldownOptions: {
+        external: ['rxjs', /^rxjs\//, 'ky'],
+        // One file per module, as lib/ has them: readable, and the on-demand parts (the ky path,
+        // the XHR transport) stay their own files for the app's bundler to split.
+        output: { preserveModules: true, preserveModulesRoot: 'lib', entryFileNames: '[name].js' },
+      },
     },
     test: {
       testTimeout: 30_000,

@@ -82,7 +82,7 @@ export function createTransferCard(
         else bar.value = event.percent;
         const total = event.total === undefined ? 'total unknown' : `of ${formatBytes(event.total)}`;
         part<HTMLSpanElement>('.amount').textContent = `${formatBytes(event.loaded)} ${total}`;
-        part<HTMLSpanElement>('.rate').textContent = `${formatBytes(event.rate)}/s`;
+        part<HTMLSpanElement>('.rate').textContent = event.rate === undefined ? '' : `${formatBytes(event.rate)}/s`;
         part<HTMLSpanElement>('.eta').textContent = event.eta === undefined ? '' : `${formatSeconds(event.eta)} left`;
       }
       if (event.type === 'complete') {

@@ -2,12 +2,11 @@ import type { NormalizedOptions } from 'ky';
 import { now } from './clock.js';
 import { InvalidTransferOptionError } from './errors.js';
 import type { TransferEvent } from './events.js';
-import { kyOptionsFor, needsKy, type RequestParts, requestInit } from './ky-options.js';
+import { needsKy, type RequestParts, requestInit } from './ky-options.js';
 import { NetworkError } from './network-error.js';
 import type { TransferOptions } from './options.js';
 import type { PreparedBody } from './request-body.js';
 import { type FetchFunction, inBrowser, type TransportName } from './transport.js';
-import { xhrFetch } from './transports/xhr-fetch.js';
 import type { UploadTracker } from './upload-tracker.js';
 
 /** One attempt to send the request, over one transport. */
@@ -78,35 +77,8 @@ export async function sendAttempt(plan: AttemptPlan): Promise<SentAttempt> {
       throw plan.upload?.failure() ?? directFailure(error, plan, request);
     }
   }
-  let sent: Request | undefined;
-  // The signal goes to fetch, not into ky's Request: there, Node's fetch would tie a second
-  // signal to it (a listener, a WeakRef and a finalizer per request; BENCHMARKS.md).
-  const send: FetchFunction = (input, init) => {
-    sent = input as Request;
-    start(sent.url);
-    return carrier.fetch(sent, { ...init, signal });
-  };
-  try {
-    let kyOptions = Object.freeze({}) as Readonly<NormalizedOptions>;
-    // ky is loaded only here: an app that never asks for ky's features does not pay for it.
-    const response = await (options.ky ?? (await import('ky')).default)(
-      options.url,
-      kyOptionsFor(options, { ...parts, signal }, send, (normalized) => {
-        kyOptions = normalized;
-      }),
-    );
-    // A beforeRequest hook may answer without any fetch.
-    if (sent === undefined) start(response.url || plan.url.href);
-    const request = sent ?? new Request(response.url || plan.url, { method });
-    return { response, method, url: request.url, request: () => request, kyOptions, startedAt };
-  } catch (error) {
-    if (plan.upload?.failure() !== undefined) throw plan.upload.failure();
-    if (!(error instanceof TypeError) || signal.aborted) throw error;
-    if (sent !== undefined) throw new NetworkError(sent, { cause: error });
-    // Before any fetch, a TypeError is ky refusing to build the Request: named if one of the caller's options is to blame.
-    const option = refusedOption(plan);
-    throw option === undefined ? error : refusal(plan, option, error);
-  }
+  // ky, and the code that drives it, are loaded only here: an app that never asks for ky's features does not pay for them.
+  return (await import('./send-through-ky.js')).sendThroughKy(plan, carrier.fetch, parts, start, () => startedAt);
 }
 
 /**
@@ -124,12 +96,12 @@ function directFailure(error: unknown, plan: AttemptPlan, request: () => Request
 }
 
 /** The option that fetch refuses on its own (each is tried alone), if one is. */
-function refusedOption(plan: AttemptPlan): string | undefined {
+export function refusedOption(plan: AttemptPlan): string | undefined {
   const init = requestInit(plan.options, { method: plan.method, body: undefined, contentType: undefined });
   return Object.keys(init).find((key) => !accepts(plan.url, { [key]: init[key as keyof RequestInit] }));
 }
 
-function refusal(plan: AttemptPlan, option: string, cause: unknown): InvalidTransferOptionError {
+export function refusal(plan: AttemptPlan, option: string, cause: unknown): InvalidTransferOptionError {
   return new InvalidTransferOptionError(option, (cause as Error).message, plan.method, plan.url.href, { cause });
 }
 
@@ -155,7 +127,14 @@ function carrierFor(plan: AttemptPlan): { body: BodyInit | undefined; fetch: Fet
   if (body === undefined || upload === undefined) return bodiless;
   if (plan.stream !== undefined) return { body: plan.stream, fetch: callFetch };
   // XHR takes the body itself: handing it to ky would copy it into a Request never sent.
-  if (transport === 'xhr') return { body: undefined, fetch: xhrFetch(body.whole as XMLHttpRequestBodyInit, upload) };
+  if (transport === 'xhr') {
+    // Loaded on first use, with the ky path's chunk mechanism: most uploads stream or go whole, and
+    // an app should not carry XHR for the few that need it (one round trip, once per page).
+    const whole = body.whole as XMLHttpRequestBodyInit;
+    const fetch: FetchFunction = async (input, init) =>
+      (await import('./transports/xhr-fetch.js')).xhrFetch(whole, upload)(input, init);
+    return { body: undefined, fetch };
+  }
   return { body: body.whole as BodyInit, fetch: callFetch };
 }
 

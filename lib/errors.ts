@@ -2,6 +2,7 @@
 export type TransferErrorName =
   | 'TransferAbortError'
   | 'TruncatedBodyError'
+  | 'OverlongBodyError'
   | 'ResponseParseError'
   | 'InvalidTransferOptionError'
   | 'RedirectError';
@@ -32,6 +33,23 @@ export class TruncatedBodyError extends TransferError {
 
   constructor(method: string, url: string, expected: number, received: number, cause?: unknown) {
     super(`Response body ended after ${received} of ${expected} bytes`, method, url, { cause });
+    this.expected = expected;
+    this.received = received;
+  }
+}
+
+/**
+ * The body ran past the total its response stated (the size hint, or Content-Length), so the
+ * total was wrong: the read is stopped there, and no progress figure above the total is
+ * reported. `received` is the count when the overrun was seen (the rest is not read).
+ */
+export class OverlongBodyError extends TransferError {
+  override readonly name = 'OverlongBodyError';
+  readonly expected: number;
+  readonly received: number;
+
+  constructor(method: string, url: string, expected: number, received: number, source: string) {
+    super(`Response body ran past its stated ${source} of ${expected} bytes (${received} read)`, method, url);
     this.expected = expected;
     this.received = received;
   }
@@ -95,7 +113,12 @@ export function isTransferError<N extends TransferErrorName = TransferErrorName>
   error: unknown,
   name?: N,
 ): error is Extract<
-  TransferAbortError | TruncatedBodyError | ResponseParseError | InvalidTransferOptionError | RedirectError,
+  | TransferAbortError
+  | TruncatedBodyError
+  | OverlongBodyError
+  | ResponseParseError
+  | InvalidTransferOptionError
+  | RedirectError,
   { name: N }
 > {
   if (!(error instanceof Error) && (typeof error !== 'object' || error === null)) return false;
@@ -106,6 +129,7 @@ export function isTransferError<N extends TransferErrorName = TransferErrorName>
 const knownNames: Record<TransferErrorName, true> = {
   TransferAbortError: true,
   TruncatedBodyError: true,
+  OverlongBodyError: true,
   ResponseParseError: true,
   InvalidTransferOptionError: true,
   RedirectError: true,

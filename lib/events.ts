@@ -11,15 +11,22 @@ interface EventBase {
 
 /** Fields shared by both kinds of progress event. */
 export interface ProgressFields {
-  /** Bytes counted so far. Never decreases within one exchange. */
+  /** Bytes counted so far. Never decreases within one exchange, never exceeds `total`. */
   readonly loaded: number;
   /** Total bytes when it is trustworthy, otherwise `undefined` (never invented). */
   readonly total: number | undefined;
-  /** `loaded / total * 100`, or `undefined` when the total is unknown. */
+  /** `loaded / total * 100`, at most 100; `undefined` when the total is unknown. */
   readonly percent: number | undefined;
-  /** Recent throughput in bytes per second, averaged over about the last second. */
-  readonly rate: number;
-  /** Seconds left at the current rate, or `undefined` when the total or the rate is unknown. */
+  /**
+   * Recent throughput in bytes per second, over about the last second, counted from the
+   * stream's first progress figure on (what that figure carried may have been buffered
+   * before any clock could see it). `undefined` until the figures span 200 ms: over less,
+   * one early chunk decides it (a download paced at 2 MiB/s read 31 MiB/s at its first event).
+   * So a stream that ends within 200 ms of its first figure reports no rate at all; `complete`'s
+   * `timings` give its average.
+   */
+  readonly rate: number | undefined;
+  /** Seconds left at the current rate, or `undefined` when the total or the rate is unknown (or 0). */
   readonly eta: number | undefined;
 }
 
@@ -47,14 +54,21 @@ export interface UploadProgressEvent extends EventBase, ProgressFields {
    *   body ends; it runs ahead of the server by what the connection buffers (about one
    *   HTTP/2 window plus two chunks in Chromium).
    * - `'browser'` (`xhr`): as XHR's upload events report, every 100-300 ms in Chromium; over HTTP/1.1
-   *   Chromium's figure runs megabytes ahead of what the server has read.
+   *   Chromium's figure runs megabytes ahead of what the server has read. So a server that
+   *   answers early over HTTP/1.1 (nginx's 413 after reading 630 bytes of a larger body) may
+   *   still be shown 100% and `sent`: the socket buffers took the rest, and XHR counts that as
+   *   sent. The status that follows (an `HTTPError`) is what the server did with it.
    * - `'whole'` (`fetch`, or the end of an upload the transport could not follow): the body
    *   reported in one event once the response has begun; no intermediate figure is invented.
    */
   readonly granularity: 'chunk' | 'browser' | 'whole';
 }
 
-/** The whole request body has been handed to the network. Only for requests with a body. */
+/**
+ * The whole request body has been handed to the network. Only for requests with a body.
+ * "Handed to" is not "read by the server": on the `xhr` transport over HTTP/1.1 a server that
+ * answered after reading part of the body (a 413) can still be preceded by `sent`.
+ */
 export interface SentEvent extends EventBase {
   readonly type: 'sent';
   /** Request body bytes sent. */
@@ -75,7 +89,10 @@ export interface HeadersEvent extends EventBase {
 /** Decoded response body bytes read so far. */
 export interface DownloadProgressEvent extends EventBase, ProgressFields {
   readonly type: 'download-progress';
-  /** Where `total` came from; `undefined` together with `total`. */
+  /**
+   * Where `total` came from; `undefined` together with `total`. A body that runs past its total
+   * fails with an `OverlongBodyError` before any figure above it is reported.
+   */
   readonly totalSource: TotalSource | undefined;
 }
 
@@ -120,7 +137,8 @@ export interface CompleteEvent<T> extends EventBase {
  *   HTTP/1.1), a second `start` (attempt 2, another `transport`) follows the first at once:
  *   `start, start, upload-progress*, sent, …`. Nothing was counted for attempt 1.
  * - Within one stream, `loaded` never decreases; when the total is known, the last progress
- *   event equals it, and a 100% event is reported exactly once.
+ *   event equals it, and a 100% event is reported exactly once. A body that runs past its
+ *   total fails with an `OverlongBodyError` before any figure above it.
  * - Any event may instead be followed by an error (a {@link TransferError} subclass) on the
  *   observable's error channel; nothing follows `complete` or an error.
  *

@@ -3,6 +3,7 @@ export type { TransferErrorName } from './errors.js';
 export {
   InvalidTransferOptionError,
   isTransferError,
+  OverlongBodyError,
   RedirectError,
   ResponseParseError,
   TransferAbortError,

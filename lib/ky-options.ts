@@ -1,6 +1,5 @@
-import type { Options as KyOptions, NormalizedOptions } from 'ky';
+import type { Options as KyOptions } from 'ky';
 import type { KyPassThroughOptions, TransferOptions } from './options.js';
-import type { FetchFunction } from './transport.js';
 
 /** The options that are fetch's own: they go into the `Request` on either path. */
 const requestKeys = [
@@ -51,40 +50,6 @@ export function requestInit(options: TransferOptions, parts: RequestParts): Requ
     if (options.redirect === undefined) init.redirect = 'manual';
   }
   return init;
-}
-
-/**
- * The ky options for one attempt. ky builds the request (prefix, search params, headers,
- * hooks); rx-transfer turns off what would break its contract: the 10 s timeout that also
- * counts upload time, retries (whose request clone tees and buffers streamed bodies, ky#831),
- * ky's own progress (which clones the response, or is skipped where streams are missing), and
- * ky's error-body read (unbounded in time and up to 10 MiB).
- */
-export function kyOptionsFor(
-  options: TransferOptions,
-  parts: RequestParts & { readonly signal: AbortSignal },
-  fetch: FetchFunction,
-  onOptions: (options: Readonly<NormalizedOptions>) => void,
-): KyOptions {
-  const { searchParams, prefix, baseUrl, context, hooks } = options;
-  const kyOptions: KyOptions = {
-    ...requestInit(options, parts),
-    // Given to ky too, so that the Request its hooks see carries it.
-    signal: parts.signal,
-    timeout: false,
-    retry: 0,
-    throwHttpErrors: false,
-    fetch,
-    hooks: {
-      ...hooks,
-      beforeRequest: [...(hooks?.beforeRequest ?? []), ({ options: normalized }) => onOptions(normalized)],
-    },
-  } as KyOptions;
-  if (searchParams !== undefined) kyOptions.searchParams = searchParams;
-  if (prefix !== undefined) kyOptions.prefix = prefix;
-  if (baseUrl !== undefined) kyOptions.baseUrl = baseUrl;
-  if (context !== undefined) kyOptions.context = context;
-  return kyOptions;
 }
 
 /** Adds header `name` (lower case) unless the caller set it; keeps ky's `undefined` (unset) entries. */

@@ -4,6 +4,11 @@ import type { TransportName } from './transport.js';
 /**
  * What a request body may be. A `ReadableStream` has no known total; every other kind does.
  * For a JSON value use the `json` option instead.
+ *
+ * A `ReadableStream` is sent once: a locked one (read elsewhere, or sent by an earlier
+ * subscription) is refused with an `InvalidTransferOptionError`. A stream already cancelled or
+ * closed cannot be told from an empty one (the Streams API shows only `locked`, and reading
+ * either ends at once): it is sent as an empty body.
  */
 export type TransferBody =
   | string
@@ -64,7 +69,11 @@ export type KyPassThroughOptions = {
  * @typeParam J - the type of the `json` request body.
  */
 export interface TransferOptions<J = unknown> extends KyPassThroughOptions {
-  /** The URL, resolved against `prefix` and `baseUrl` as ky resolves it. */
+  /**
+   * The URL, resolved against `prefix` and `baseUrl` as ky resolves it: `http:` or `https:`, or
+   * for a GET without a body `data:` and `blob:`; without credentials (`user:password@`, which
+   * fetch refuses: send them in an `Authorization` header).
+   */
   url: string | URL;
   /** @default 'GET' */
   method?: string | undefined;
@@ -83,7 +92,12 @@ export interface TransferOptions<J = unknown> extends KyPassThroughOptions {
    * body. The sink is aborted if the exchange fails or is cancelled, and closed on success.
    */
   sink?: WritableStream<Uint8Array> | undefined;
-  /** Keep the first N bytes of the response body on `complete.prefix`. @default 0 */
+  /**
+   * Keep the first N bytes of the response body on `complete.prefix`. Memory is taken as the
+   * bytes arrive, never more than arrived, so a large N costs only what the body has. At most
+   * `Number.MAX_SAFE_INTEGER`, as for every byte count.
+   * @default 0
+   */
   keepBytes?: number | undefined;
   /**
    * A response header that states the decoded body size (for example `x-decoded-length`),

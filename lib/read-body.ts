@@ -40,7 +40,8 @@ export async function readBody(
 ): Promise<BodyResult> {
   const writer = sink?.getWriter();
   const kept: Uint8Array[] | undefined = writer === undefined && responseType !== 'none' ? [] : undefined;
-  const prefix = keepBytes > 0 ? new Uint8Array(keepBytes) : undefined;
+  // Copies of the first bytes as they arrive: a large keepBytes costs only what the body has.
+  const prefix: Uint8Array[] | undefined = keepBytes > 0 ? [] : undefined;
   const reader = stream?.getReader();
   let loaded = 0;
   try {
@@ -53,7 +54,7 @@ export async function readBody(
       }
       if (next.done) break;
       const chunk = next.value;
-      if (loaded < keepBytes) prefix?.set(chunk.subarray(0, keepBytes - loaded), loaded);
+      if (loaded < keepBytes) prefix?.push(chunk.slice(0, keepBytes - loaded));
       loaded += chunk.byteLength;
       if (writer !== undefined) {
         // Waiting only when the sink is full (or failed: its size is then null) saves a tick per chunk.
@@ -67,7 +68,7 @@ export async function readBody(
     return {
       body: kept && bodyOf(kept, responseType),
       loaded,
-      prefix: prefix?.subarray(0, Math.min(loaded, keepBytes)),
+      prefix: prefix && joined(prefix),
     };
   } catch (error) {
     writer?.abort(error).catch(ignore);
@@ -78,9 +79,13 @@ export async function readBody(
 
 function bodyOf(chunks: Uint8Array[], responseType: ReadBodyOptions['responseType']): unknown {
   if (responseType === 'blob') return new Blob(chunks as BlobPart[]);
-  const bytes = chunks.length === 1 ? (chunks[0] as Uint8Array) : concat(chunks);
+  const bytes = joined(chunks);
   if (responseType !== 'arrayBuffer') return new TextDecoder().decode(bytes);
   return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes.buffer : bytes.slice().buffer;
+}
+
+function joined(chunks: readonly Uint8Array[]): Uint8Array {
+  return chunks.length === 1 ? (chunks[0] as Uint8Array) : concat(chunks);
 }
 
 function concat(chunks: readonly Uint8Array[]): Uint8Array {

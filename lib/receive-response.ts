@@ -1,7 +1,7 @@
 import type { SentAttempt } from './attempt.js';
 import { now } from './clock.js';
-import { ResponseParseError, TruncatedBodyError } from './errors.js';
-import type { CompleteEvent, StageTimings, TransferEvent } from './events.js';
+import { OverlongBodyError, ResponseParseError, TruncatedBodyError } from './errors.js';
+import type { CompleteEvent, StageTimings, TotalSource, TransferEvent } from './events.js';
 import { httpErrorFor } from './http-error.js';
 import { NetworkError } from './network-error.js';
 import type { TransferOptions } from './options.js';
@@ -64,7 +64,7 @@ export async function receiveResponse(
   const { total, source } = bodyless
     ? { total: undefined, source: undefined }
     : responseTotal(response.headers, options.sizeHintHeader);
-  const meter = createProgressMeter(total, headersAt);
+  const meter = createProgressMeter(total);
   let result: BodyResult;
   try {
     result = await readBody(bodyless ? null : response.body, {
@@ -72,6 +72,7 @@ export async function receiveResponse(
       sink: options.sink,
       keepBytes: options.keepBytes ?? 0,
       onProgress: (loaded) => {
+        if (total !== undefined && loaded > total) throw overrun(sent, total, loaded, source, options.sizeHintHeader);
         const time = now();
         emit({ type: 'download-progress', time, totalSource: source, ...meter(loaded, time) });
       },
@@ -91,6 +92,18 @@ function readFailure(error: BodyReadError, total: number | undefined, sent: Sent
     return new TruncatedBodyError(sent.method, sent.url, total, error.loaded, error.cause);
   }
   return new NetworkError(sent.request(), { cause: error.cause as Error });
+}
+
+/** The error for a body longer than the total its response stated. */
+function overrun(
+  { method, url }: SentAttempt,
+  total: number,
+  loaded: number,
+  source: TotalSource | undefined,
+  sizeHintHeader: string | undefined,
+): OverlongBodyError {
+  const stated = source === 'size-hint' ? `size hint \`${sizeHintHeader}\`` : 'Content-Length';
+  return new OverlongBodyError(method, url, total, loaded, stated);
 }
 
 function parseJson(text: string, { method, url }: SentAttempt): unknown {

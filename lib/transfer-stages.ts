@@ -1,4 +1,4 @@
-import { map, type Observable, ReplaySubject, share } from 'rxjs';
+import { map, Observable, Subject, type SubjectLike, share } from 'rxjs';
 import type { BodyOf, ExactOptions, JsonTransferOptions } from './body-of.js';
 import type {
   CompleteEvent,
@@ -15,9 +15,11 @@ import { transfer } from './transfer.js';
 
 /**
  * Each stage of one transfer as its own observable. All of them share **one** exchange:
- * it starts with the first subscription, late subscribers get every event so far replayed,
- * and it is aborted when every subscriber has left before it ended. Each stage errors with
- * the exchange's error and completes when the exchange does.
+ * it starts with the first subscription, and it is aborted when every subscriber has left
+ * before it ended. A late subscriber gets the stage events so far replayed in order, with only
+ * the latest progress event of each kind in place of its run (what is held stays bounded,
+ * however long the exchange), then the error or completion if the exchange has ended. Each
+ * stage errors with the exchange's error and completes when the exchange does.
  */
 export interface TransferStages<T> {
   readonly events$: Observable<TransferEvent<T>>;
@@ -48,7 +50,7 @@ export function transferStages<const O extends TransferOptions>(options: ExactOp
 export function transferStages(options: TransferOptions): TransferStages<unknown> {
   const events$ = transfer(options).pipe(
     share({
-      connector: () => new ReplaySubject<TransferEvent<unknown>>(),
+      connector: stagesReplay,
       resetOnError: false,
       resetOnComplete: false,
       resetOnRefCountZero: true,
@@ -64,5 +66,32 @@ export function transferStages(options: TransferOptions): TransferStages<unknown
     downloadProgress$: events$.pipe(ofType('download-progress')),
     complete$,
     result$: complete$.pipe(map((event) => event.body)),
+  };
+}
+
+/**
+ * A subject that replays to each new subscriber the stage events so far and, of each run of
+ * progress events, only the latest, in lifecycle order; then passes live events on. Its
+ * terminal state is replayed by the inner `Subject`.
+ */
+function stagesReplay(): SubjectLike<TransferEvent<unknown>> {
+  const live = new Subject<TransferEvent<unknown>>();
+  const held: TransferEvent<unknown>[] = [];
+  const replayed = new Observable<TransferEvent<unknown>>((subscriber) => {
+    for (let index = 0; index < held.length && !subscriber.closed; index++) {
+      subscriber.next(held[index] as TransferEvent<unknown>);
+    }
+    return live.subscribe(subscriber);
+  });
+  return {
+    next(event) {
+      const progress = event.type === 'upload-progress' || event.type === 'download-progress';
+      if (progress && held.at(-1)?.type === event.type) held[held.length - 1] = event;
+      else held.push(event);
+      live.next(event);
+    },
+    error: (error) => live.error(error),
+    complete: () => live.complete(),
+    subscribe: (observer) => replayed.subscribe(observer),
   };
 }

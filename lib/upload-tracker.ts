@@ -30,7 +30,7 @@ export function createUploadTracker(
   granularity: UploadProgressEvent['granularity'],
   emit: (event: TransferEvent<never>) => void,
 ): UploadTracker {
-  const meter = createProgressMeter(total, now());
+  const meter = createProgressMeter(total);
   let sent = 0;
   let sentAt: number | undefined;
   let closed = false;

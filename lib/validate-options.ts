@@ -4,33 +4,47 @@ import { describe } from './request-body.js';
 import { resolveUrl } from './resolve-url.js';
 
 const responseTypes = ['json', 'text', 'blob', 'arrayBuffer', 'stream', 'none'];
-const methodToken = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+/** An HTTP token (RFC 9110): what a method or a header name must be. */
+const token = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 const bodyTypes = [Blob, ArrayBuffer, URLSearchParams, FormData, ReadableStream];
 
-const optional =
-  (check: (value: unknown) => boolean) =>
-  (value: unknown): boolean =>
-    value === undefined || check(value);
-const count = (min: number) => optional((value) => Number.isInteger(value) && (value as number) >= min);
+/**
+ * Byte counts and intervals are safe integers: above 2^53 a count can no longer be compared
+ * exactly with the bytes that arrived (1e20 === 1e20 + 1).
+ */
+const count = (min: number) => (value: unknown) => Number.isSafeInteger(value) && (value as number) >= min;
+export const isPlainObject = (value: unknown): value is Record<string, unknown> => {
+  if (typeof value !== 'object' || value === null) return false;
+  const prototype = Object.getPrototypeOf(value);
+  return prototype === Object.prototype || prototype === null;
+};
+export const isPairs = (value: unknown, isPart: (part: unknown) => boolean) =>
+  Array.isArray(value) && value.every((pair) => Array.isArray(pair) && pair.length === 2 && pair.every(isPart));
 
-/** Each option's check and what it expects, in the order they run; the first failure is reported. */
-const checks: readonly [keyof TransferOptions, (value: unknown, options: TransferOptions) => boolean, string][] = [
-  ['method', optional((value) => typeof value === 'string' && methodToken.test(value)), 'an HTTP method token'],
-  ['sink', optional((value) => value instanceof WritableStream), 'a WritableStream'],
-  [
-    'responseType',
-    (value, options) =>
-      value === undefined ||
-      (responseTypes.includes(value as string) && (options.sink === undefined || value === 'none')),
+export type Check = readonly [valid: (value: unknown, options: TransferOptions) => boolean, expected: string];
+
+/**
+ * The checks of the options that have one, for a value that is not `undefined` (always
+ * valid). Only the options present are visited: a request names few of them.
+ */
+const checks: { readonly [K in keyof TransferOptions]?: Check } = {
+  method: [(value) => typeof value === 'string' && token.test(value), 'an HTTP method token'],
+  headers: [
+    (value) => value instanceof Headers || isPairs(value, () => true) || isPlainObject(value),
+    'a Headers, [name, value] pairs or a plain object',
+  ],
+  sink: [(value) => value instanceof WritableStream && !value.locked, 'an unlocked WritableStream'],
+  responseType: [
+    (value, options) => responseTypes.includes(value as string) && (options.sink === undefined || value === 'none'),
     `one of ${responseTypes.join(', ')} ('none' or none with a sink)`,
   ],
-  ['keepBytes', count(0), 'an integer >= 0'],
-  ['uploadChunkSize', count(1), 'an integer >= 1'],
-  ['maxErrorBodyBytes', count(0), 'an integer >= 0'],
-  ['progressInterval', (value) => value === 'frame' || count(0)(value), "an integer >= 0 or 'frame'"],
-  ['sizeHintHeader', optional((value) => typeof value === 'string'), 'a header name'],
-  ['signal', optional((value) => value instanceof AbortSignal), 'an AbortSignal'],
-];
+  keepBytes: [count(0), 'a safe integer >= 0'],
+  uploadChunkSize: [count(1), 'a safe integer >= 1'],
+  maxErrorBodyBytes: [count(0), 'a safe integer >= 0'],
+  progressInterval: [(value) => value === 'frame' || count(0)(value), "a safe integer >= 0 or 'frame'"],
+  sizeHintHeader: [(value) => typeof value === 'string' && token.test(value), 'a header name'],
+  signal: [(value) => value instanceof AbortSignal, 'an AbortSignal'],
+};
 
 /** The method an exchange will use, upper-cased as fetch normalizes the common ones. */
 export function methodOf(options: TransferOptions): string {
@@ -44,7 +58,7 @@ export function methodOf(options: TransferOptions): string {
 export function validateOptions(options: TransferOptions): URL {
   const method = methodOf(options);
   const fail = (option: string, problem: string): never => {
-    throw new InvalidTransferOptionError(option, problem, method, String(options?.url));
+    throw new InvalidTransferOptionError(option, problem, method, withoutCredentials(String(options?.url)));
   };
   const expect = (option: string, valid: unknown, expected: string, value: unknown) =>
     valid || fail(option, `expected ${expected}, got ${show(value)}`);
@@ -52,6 +66,7 @@ export function validateOptions(options: TransferOptions): URL {
   const { url, body, json } = options;
   expect('url', typeof url === 'string' || url instanceof URL, 'a string or URL', url);
   const resolved = resolveUrl(options) ?? fail('url', 'does not resolve (a relative URL needs `baseUrl` or a page)');
+  checkUrl(resolved, method, fail);
   if (body !== undefined && json !== undefined) fail('body', 'give either `body` or `json`, not both');
   const sent = body === undefined ? 'json' : 'body';
   if ((method === 'GET' || method === 'HEAD') && options[sent] !== undefined) fail(sent, `a ${method} has no body`);
@@ -61,6 +76,7 @@ export function validateOptions(options: TransferOptions): URL {
     ArrayBuffer.isView(body) ||
     bodyTypes.some((type) => body instanceof type);
   expect('body', supported, 'a supported body', body);
+  expect('body', !(body instanceof ReadableStream && body.locked), 'an unlocked stream (a stream is sent once)', body);
   let serialized: unknown;
   try {
     serialized = json === undefined || JSON.stringify(json);
@@ -68,10 +84,44 @@ export function validateOptions(options: TransferOptions): URL {
     fail('json', `cannot be serialized: ${(error as Error).message}`);
   }
   expect('json', serialized !== undefined, 'a JSON value', json);
-  for (const [option, valid, expected] of checks)
-    expect(option, valid(options[option], options), expected, options[option]);
+  checkPresent(options, checks);
   return resolved;
 }
+
+/**
+ * Runs the checks of `table` for the options present (a request names few of them), throwing an
+ * {@link InvalidTransferOptionError} for the first that fails.
+ */
+export function checkPresent(options: TransferOptions, table: { readonly [K in keyof TransferOptions]?: Check }): void {
+  for (const option in options) {
+    const check = table[option as keyof TransferOptions];
+    const value = options[option as keyof TransferOptions];
+    if (check !== undefined && value !== undefined && !check[0](value, options)) {
+      const problem = `expected ${check[1]}, got ${show(value)}`;
+      throw new InvalidTransferOptionError(option, problem, methodOf(options), withoutCredentials(String(options.url)));
+    }
+  }
+}
+
+/**
+ * Only http: and https: carry an exchange; data: and blob: URLs are read with a GET. fetch
+ * refuses a URL with credentials (and would send them in the clear): they go in a header.
+ */
+function checkUrl(
+  { protocol, username, password }: URL,
+  method: string,
+  fail: (option: string, problem: string) => never,
+) {
+  if (username !== '' || password !== '')
+    fail('url', 'has credentials, which fetch refuses: use an Authorization header');
+  const readable = (protocol === 'data:' || protocol === 'blob:') && method === 'GET';
+  if (!readable && protocol !== 'http:' && protocol !== 'https:') {
+    fail('url', `${protocol} is not supported (http:, https:; data: and blob: for a GET)`);
+  }
+}
+
+/** A URL as error messages show it: credentials removed. */
+const withoutCredentials = (url: string) => url.replace(/^([a-z][a-z\d+.-]*:\/\/)[^/?#]*@/i, '$1');
 
 /** A value as error messages show it: primitives as they are, objects by their type. */
 function show(value: unknown): string {

@@ -14,11 +14,11 @@ const nodes = [process.execPath, '/usr/bin/node'].filter(
 
 describe('the built package (dist/, after `npm run build`)', () => {
   it('ships readable ES module code with its source map', () => {
-    const code = readFileSync(`${dist}index.js`, 'utf8');
-    const map = JSON.parse(readFileSync(`${dist}index.js.map`, 'utf8')) as { sources: string[] };
-    expect(code).toMatch(/\/\/# sourceMappingURL=index\.js\.map\s*$/);
+    const code = readFileSync(`${dist}errors.js`, 'utf8');
+    const map = JSON.parse(readFileSync(`${dist}transfer.js.map`, 'utf8')) as { sources: string[] };
+    expect(code).toMatch(/\/\/# sourceMappingURL=errors\.js\.map\s*$/);
     expect(code).toMatch(/\bvar TruncatedBodyError = class extends TransferError\b|\bclass TruncatedBodyError\b/);
-    expect(code).toContain('export {');
+    expect(readFileSync(`${dist}index.js`, 'utf8')).toContain('export {');
     expect(map.sources.some((source) => source.endsWith('lib/transfer.ts'))).toBe(true);
   });
 
