@@ -10,11 +10,8 @@
  * like rx-transfer's counted stream (an iterator, a cancel hook, an abort listener), and rx-transfer's `transfer()`
  * with the default 64 KiB chunks, with every progress event delivered (`progressInterval: 0`) and with 256 KiB chunks.
  */
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { chromium } from 'playwright';
-import { rolldown } from 'rolldown';
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../scripts/chromium.ts';
+import { openBenchPage } from './browser-bench.ts';
 import { median } from './measure.ts';
 import { startServerProcess } from './server-process.ts';
 
@@ -84,14 +81,8 @@ const { values } = parseArgs({
 const size = Number(values.mib) * 1024 * 1024;
 const rounds = Number(values.rounds);
 const server = await startServerProcess(10 * 60_000);
-const entry = fileURLToPath(new URL('./browser-entry.ts', import.meta.url));
-const bundle = await rolldown({ input: entry, logLevel: 'silent' });
-const { output } = await bundle.generate({ format: 'iife', name: 'rxTransfer', minify: true });
-const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+const { page, version, close } = await openBenchPage(server.http2);
 try {
-  const page = await (await browser.newContext({ ignoreHTTPSErrors: true })).newPage();
-  await page.goto(`${server.http2}/status/200`);
-  await page.addScriptTag({ content: (output[0] as { code: string }).code });
   const url = `${server.http2}/upload`;
   const times = new Map<string, number[]>(VARIANTS.map((variant) => [variant, []]));
   for (const variant of VARIANTS) await page.evaluate(upload, { variant, url, size }); // warm-up
@@ -100,14 +91,13 @@ try {
       times.get(variant)?.push(await page.evaluate(upload, { variant, url, size }));
   }
   const raw = times.get('raw fetch') as number[];
-  console.log(`Chromium ${browser.version()}, HTTP/2, ${values.mib} MiB streamed uploads, ${rounds} paired rounds`);
+  console.log(`Chromium ${version}, HTTP/2, ${values.mib} MiB streamed uploads, ${rounds} paired rounds`);
   console.log(`${'variant'.padEnd(34)}median ms   throughput ratio to raw fetch (median of paired rounds)`);
   for (const [variant, list] of times) {
     const ratio = median(list.map((time, i) => (raw[i] as number) / time));
     console.log(`${variant.padEnd(34)}${median(list).toFixed(1).padStart(9)}   ${ratio.toFixed(3)}`);
   }
 } finally {
-  await bundle.close();
-  await browser.close();
+  await close();
   await server.stop();
 }

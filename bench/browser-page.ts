@@ -4,15 +4,18 @@
  */
 import type { transferStages as TransferStages } from '../dist/index.js';
 import type { allStages as AllStages } from './all-stages.ts';
+import type { BlobKind, pageBlob as PageBlob } from './page-blob.ts';
 
 /** The arguments every page job receives. */
 export interface PageJob {
   readonly url: string;
   readonly size: number;
+  /** Upload the page's Blob or picked File of `size` bytes instead of bytes in memory. */
+  readonly blob?: BlobKind;
 }
 
 type PageGlobal = typeof globalThis & {
-  rxTransfer: { transferStages: typeof TransferStages; allStages: typeof AllStages };
+  rxTransfer: { transferStages: typeof TransferStages; allStages: typeof AllStages; pageBlob: typeof PageBlob };
 };
 
 /** Raw fetch, its body read to the end in a reader loop; resolves with the bytes read. */
@@ -30,9 +33,17 @@ export async function rxDownload({ url }: PageJob): Promise<number> {
   return (await allStages(transferStages({ url, responseType: 'none' }))).downloaded;
 }
 
-/** Raw fetch with a streamed body of `size` bytes in 64 KiB views (one buffer, made once per page). */
-export async function rawUpload({ url, size }: PageJob): Promise<number> {
-  const page = globalThis as typeof globalThis & { uploadBytes?: Uint8Array };
+/**
+ * Raw fetch with a streamed body of `size` bytes: in 64 KiB views of one buffer (made once per page), or with `blob`,
+ * `fetch(url, { method: 'POST', body: blob.stream(), duplex: 'half' })`.
+ */
+export async function rawUpload({ url, size, blob }: PageJob): Promise<number> {
+  const page = globalThis as PageGlobal & { uploadBytes?: Uint8Array };
+  const init = { method: 'POST', duplex: 'half' };
+  if (blob !== undefined) {
+    const response = await fetch(url, { ...init, body: page.rxTransfer.pageBlob(blob, size).stream() } as RequestInit);
+    return ((await response.json()) as { bytes: number }).bytes;
+  }
   page.uploadBytes ??= new Uint8Array(size).fill(7);
   const bytes = page.uploadBytes;
   let offset = 0;
@@ -46,16 +57,20 @@ export async function rawUpload({ url, size }: PageJob): Promise<number> {
     },
     { highWaterMark: 0 },
   );
-  const response = await fetch(url, { method: 'POST', body, duplex: 'half' } as RequestInit);
+  const response = await fetch(url, { ...init, body } as RequestInit);
   return ((await response.json()) as { bytes: number }).bytes;
 }
 
-/** rx-transfer uploading the same bytes (streamed on HTTP/2), every stage subscribed. */
-export async function rxUpload({ url, size }: PageJob): Promise<number> {
+/** rx-transfer uploading the same bytes, Blob or File (streamed on HTTP/2), default options, every stage subscribed. */
+export async function rxUpload({ url, size, blob }: PageJob): Promise<number> {
   const page = globalThis as PageGlobal & { uploadBytes?: Uint8Array };
-  page.uploadBytes ??= new Uint8Array(size).fill(7);
-  const { allStages, transferStages } = page.rxTransfer;
-  const event = await allStages(transferStages<{ bytes: number }>({ url, method: 'POST', body: page.uploadBytes }));
+  const { allStages, transferStages, pageBlob } = page.rxTransfer;
+  let body: Uint8Array | Blob;
+  if (blob === undefined) {
+    page.uploadBytes ??= new Uint8Array(size).fill(7);
+    body = page.uploadBytes;
+  } else body = pageBlob(blob, size);
+  const event = await allStages(transferStages<{ bytes: number }>({ url, method: 'POST', body }));
   if (event.timings.sent === undefined || event.uploaded !== size) throw new Error('upload not streamed whole');
   return event.body.bytes;
 }

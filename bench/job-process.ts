@@ -6,7 +6,7 @@
  */
 import { constants, PerformanceObserver } from 'node:perf_hooks';
 import { loadContender, type Suite } from './contenders/index.ts';
-import { SIZE, SMALL_REQUESTS } from './sizes.ts';
+import { BLOB_SIZE, SIZE, SMALL_REQUESTS } from './sizes.ts';
 
 const [suite = 'small', name = '', origin = '', warmups = '1'] = process.argv.slice(2) as [
   Suite,
@@ -24,6 +24,11 @@ async function jobOf(): Promise<() => Promise<number>> {
     const run = await loadContender<(url: string, bytes: Uint8Array) => Promise<number>>(suite, name);
     const bytes = new Uint8Array(SIZE).fill(7);
     return () => run(`${origin}/upload`, bytes);
+  }
+  if (suite === 'blob') {
+    const run = await loadContender<(url: string, blob: Blob) => Promise<number>>(suite, name);
+    const blob = new Blob([new Uint8Array(BLOB_SIZE).fill(7)]);
+    return () => run(`${origin}/upload`, blob);
   }
   const run = await loadContender<(url: string) => Promise<number>>(suite, name);
   return async () => {

@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { contenders, type Suite } from './contenders/index.ts';
 import { countDownloadEvents, countUploadEvents, type EventCount } from './event-count.ts';
 import { compare, type Job, type Measured, type Series } from './measure.ts';
+import { BLOB_STREAM } from './report.ts';
 import { SIZE } from './sizes.ts';
 
 /** How many rounds, how many warm-up jobs each process runs first, and what to call after each job. */
@@ -28,14 +29,14 @@ export function runJson<T>(script: string, args: readonly string[]): Promise<T> 
  * shared process the contenders slowed one another down (one's garbage collected in another's time, shared code
  * compiled for all their ways of calling it): raw fetch took 1.4-2.2 ms of CPU per MiB there, 1.1-1.5 alone.
  */
-function suite(name: Suite, names: readonly string[], origin: string, rounds: Rounds) {
+function suite(name: Suite, names: readonly string[], origin: string, rounds: Rounds, baseline = 'raw fetch') {
   const jobs: Record<string, Job> = Object.fromEntries(
     names.map((contender) => [
       contender,
       () => runJson<Measured>('./job-process.ts', [name, contender, origin, String(rounds.warmups)]),
     ]),
   );
-  return compare(jobs, { runs: rounds.runs, warmups: 0, onJob: rounds.onJob, baseline: 'raw fetch' });
+  return compare(jobs, { runs: rounds.runs, warmups: 0, onJob: rounds.onJob, baseline });
 }
 
 /** Downloads of {@link SIZE} bytes over plain HTTP/1.1. */
@@ -45,6 +46,10 @@ export const downloadSuite = (origin: string, rounds: Rounds): Promise<Series[]>
 /** Uploads of {@link SIZE} bytes held in memory. */
 export const uploadSuite = (origin: string, rounds: Rounds): Promise<Series[]> =>
   suite('upload', Object.keys(contenders.upload), origin, rounds);
+
+/** Uploads of a Blob of `BLOB_SIZE` bytes made in memory, against `fetch(blob.stream())`. */
+export const blobSuite = (origin: string, rounds: Rounds): Promise<Series[]> =>
+  suite('blob', Object.keys(contenders.blob), origin, rounds, BLOB_STREAM);
 
 /** Sequential 1 KiB GETs, with the floor of any observable wrapper as a reference. */
 export const smallSuite = (origin: string, rounds: Rounds): Promise<Series[]> =>

@@ -6,19 +6,29 @@
  * contender's process runs before its timed one (default 1; small requests always 1). 7 rounds after 2 warm-ups took
  * 583 s on a busy machine, too near the 10-minute limit. --browser-warmups=<n> rounds in the page (default 1);
  * --memory-repeats=<n> (default 2);
- * --only=<sections> (comma-separated, default all: download,upload,small,overhead,events,memory,browser).
+ * --only=<sections> (comma-separated, default all: download,upload,blob,small,overhead,events,memory,browser,
+ * browser-blob).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
 import { runBrowserBench } from './browser-bench.ts';
+import { runBrowserBlobBench } from './browser-blob-bench.ts';
 import { memoryCases, runMemoryCase } from './memory.ts';
-import { downloadSuite, eventCounts, overheadPerRequest, type Rounds, smallSuite, uploadSuite } from './node-suites.ts';
+import {
+  blobSuite,
+  downloadSuite,
+  eventCounts,
+  overheadPerRequest,
+  type Rounds,
+  smallSuite,
+  uploadSuite,
+} from './node-suites.ts';
 import { type Results, render, targetsOf } from './report.ts';
 import { startServerProcess } from './server-process.ts';
-import { SIZE, SMALL_REQUESTS } from './sizes.ts';
+import { BLOB_SIZE, SIZE, SMALL_BLOB_SIZE, SMALL_REQUESTS } from './sizes.ts';
 
-const ALL = 'download,upload,small,overhead,events,memory,browser';
+const ALL = 'download,upload,blob,small,overhead,events,memory,browser,browser-blob';
 /** The in-memory overhead is steady from one process to the next: fewer rounds do. */
 const OVERHEAD_ROUNDS = 3;
 /**
@@ -53,6 +63,7 @@ const server = await startServerProcess(15 * 60_000);
 try {
   if (only.has('download')) results.download = await downloadSuite(server.http1, rounds('download'));
   if (only.has('upload')) results.upload = await uploadSuite(server.http1, rounds('upload'));
+  if (only.has('blob')) results.blob = await blobSuite(server.http1, rounds('Blob upload'));
   if (only.has('small')) {
     const small = rounds('small requests', SMALL_WARMUPS);
     results.small = await smallSuite(server.http1, { ...small, runs: small.runs * SHORT_JOB_ROUND_FACTOR });
@@ -71,16 +82,22 @@ try {
       results.memory.push(await runMemoryCase(spec, server.http1, Number(values['memory-repeats'])));
     }
   }
-  if (only.has('browser')) {
-    const sizes = { download: SIZE, upload: SIZE };
-    const chromium = rounds('chromium', Number(values['browser-warmups']));
-    const browserRounds = { ...chromium, runs: chromium.runs * SHORT_JOB_ROUND_FACTOR };
-    // Without Chromium the Node figures still stand: say why the browser part is missing, and go on.
-    try {
-      results.browser = await runBrowserBench(server.http2, sizes, browserRounds);
-    } catch (error) {
-      browserSkipped = `Chromium part skipped (bash scripts/ensure-chromium.sh installs it): ${String(error)}`;
+  const browserRounds = (section: string) => {
+    const chromium = rounds(section, Number(values['browser-warmups']));
+    return { ...chromium, runs: chromium.runs * SHORT_JOB_ROUND_FACTOR };
+  };
+  // Without Chromium the Node figures still stand: say why the browser part is missing, and go on.
+  try {
+    if (only.has('browser')) {
+      const sizes = { download: SIZE, upload: SIZE };
+      results.browser = await runBrowserBench(server.http2, sizes, browserRounds('chromium'));
     }
+    if (only.has('browser-blob')) {
+      const sizes = [BLOB_SIZE, SMALL_BLOB_SIZE];
+      results.browserBlob = await runBrowserBlobBench(server.http2, sizes, browserRounds('chromium Blob and File'));
+    }
+  } catch (error) {
+    browserSkipped = `Chromium part skipped (bash scripts/ensure-chromium.sh installs it): ${String(error)}`;
   }
 } finally {
   status('');
@@ -92,7 +109,7 @@ const machine = {
   cores: cpus().length,
   memoryGiB: Math.round(totalmem() / 2 ** 30),
   node: process.version,
-  chromium: results.browser?.version,
+  chromium: results.browser?.version ?? results.browserBlob?.version,
   platform: `${process.platform} ${process.arch}`,
 };
 const setup = {
@@ -109,7 +126,7 @@ const json = {
   date: new Date().toISOString(),
   machine,
   setup,
-  sizes: { bytes: SIZE, smallRequests: SMALL_REQUESTS },
+  sizes: { bytes: SIZE, blobBytes: BLOB_SIZE, smallBlobBytes: SMALL_BLOB_SIZE, smallRequests: SMALL_REQUESTS },
   ...results,
   targets,
 };

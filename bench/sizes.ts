@@ -2,3 +2,7 @@
 export const SIZE = 256 * 2 ** 20;
 /** How many sequential small GETs one job makes. */
 export const SMALL_REQUESTS = 2000;
+/** The Blob size of the Node Blob uploads, and the larger of the Chromium Blob and File uploads. */
+export const BLOB_SIZE = 64 * 2 ** 20;
+/** The smaller size of the Chromium Blob and File uploads. */
+export const SMALL_BLOB_SIZE = 8 * 2 ** 20;

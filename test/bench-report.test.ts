@@ -103,6 +103,43 @@ describe('targetsOf', () => {
     ]);
   });
 
+  it('judges Blob and File uploads against fetch(blob.stream()), with fetch(blob) and the A/A control beside', () => {
+    const table = (rx: number, control: number) => [
+      series('fetch(blob.stream())', [100, 100], 1),
+      series('rx-transfer', [rx, rx], rx / 100),
+      series('fetch(blob.stream()) again (A/A control)', [control, control], control / 100),
+    ];
+    const targets = targetsOf({
+      blob: [...table(96, 101), series('fetch(blob)', [80, 120], 1)],
+      browserBlob: {
+        version: '1',
+        protocol: 'h2',
+        uploads: [
+          { kind: 'File', bytes: 64 * MiB, series: table(33, 99) },
+          { kind: 'Blob', bytes: 8 * MiB, series: table(95, 103) },
+        ],
+      },
+    });
+    expect(targets).toEqual([
+      {
+        target: 'Node Blob upload, rx-transfer >= 0.95x fetch(blob.stream())',
+        // Per round 96/80 = 1.2 and 96/120 = 0.8: the median is 1.
+        figure: '0.960x (1.000x of fetch(blob); A/A control 1.010x)',
+        met: true,
+      },
+      {
+        target: 'Chromium File upload 64 MiB, rx-transfer >= 0.95x fetch(blob.stream())',
+        figure: '0.330x (A/A control 0.990x)',
+        met: false,
+      },
+      {
+        target: 'Chromium Blob upload 8 MiB, rx-transfer >= 0.95x fetch(blob.stream())',
+        figure: '0.950x (A/A control 1.030x)',
+        met: true,
+      },
+    ]);
+  });
+
   it('judges memory against each limit and events against their bound', () => {
     const memory = (name: string, growth: number, limit?: number) => ({
       name,

@@ -3,7 +3,7 @@
  * needs: a library loaded but unused changed the others' figures (importing axios slowed raw fetch's
  * 256 MiB download from 980 to 830 MiB/s, CPU per MiB from 1.22 to 1.50 ms).
  */
-export type Suite = 'download' | 'upload' | 'small';
+export type Suite = 'download' | 'upload' | 'blob' | 'small';
 
 /** `[module in bench/contenders, export]` per contender name, per suite, in table order. */
 export const contenders: Record<Suite, Record<string, readonly [string, string]>> = {
@@ -23,6 +23,12 @@ export const contenders: Record<Suite, Record<string, readonly [string, string]>
     'ky progress': ['ky', 'upload'],
     'axios (fetch)': ['axios', 'upload'],
     'raw fetch, rxjs + ky loaded (reference)': ['raw-fetch-with-deps', 'upload'],
+  },
+  blob: {
+    'fetch(blob.stream())': ['raw-fetch', 'blobStreamUpload'],
+    'rx-transfer': ['rx-transfer', 'upload'],
+    'fetch(blob)': ['raw-fetch', 'blobUpload'],
+    'fetch(blob.stream()) again (A/A control)': ['raw-fetch', 'blobStreamUpload'],
   },
   small: {
     'raw fetch': ['raw-fetch', 'small'],

@@ -1,4 +1,7 @@
-/** Raw fetch, the baseline: a reader loop, a streamed upload in 64 KiB views, `arrayBuffer()` for small bodies. */
+/**
+ * Raw fetch, the baseline: a reader loop, a streamed upload in 64 KiB views, a Blob given whole or as its stream,
+ * `arrayBuffer()` for small bodies.
+ */
 import { countingSink } from '../counting-sink.ts';
 
 /** Reads a body to its end and counts its bytes, keeping nothing. */
@@ -37,6 +40,17 @@ export async function downloadIntoSink(url: string): Promise<number> {
 
 export async function upload(url: string, bytes: Uint8Array): Promise<number> {
   const init = { method: 'POST', body: chunkedStream(bytes), duplex: 'half' };
+  return ((await (await fetch(url, init as RequestInit)).json()) as { bytes: number }).bytes;
+}
+
+/** `fetch(url, { method: 'POST', body: blob })`: Node's fetch streams the Blob itself, with its Content-Length. */
+export async function blobUpload(url: string, blob: Blob): Promise<number> {
+  return ((await (await fetch(url, { method: 'POST', body: blob })).json()) as { bytes: number }).bytes;
+}
+
+/** `fetch(url, { method: 'POST', body: blob.stream(), duplex: 'half' })`: the Blob's own stream, sent chunked. */
+export async function blobStreamUpload(url: string, blob: Blob): Promise<number> {
+  const init = { method: 'POST', body: blob.stream(), duplex: 'half' };
   return ((await (await fetch(url, init as RequestInit)).json()) as { bytes: number }).bytes;
 }
 

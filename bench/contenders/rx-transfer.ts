@@ -17,8 +17,9 @@ export function downloadIntoSink(url: string): Promise<number> {
   );
 }
 
-export const upload = (url: string, bytes: Uint8Array): Promise<number> =>
-  allStages(transferStages({ url, method: 'POST', body: bytes })).then(moved);
+/** Bytes in memory or a Blob, with default options (streamed in Node). */
+export const upload = (url: string, body: Uint8Array | Blob): Promise<number> =>
+  allStages(transferStages({ url, method: 'POST', body })).then(moved);
 
 export const small = (url: string): Promise<number> =>
   new Promise((resolve, reject) =>
