@@ -51,6 +51,7 @@ describe.each([
       `${logged} ${kind} ${trigger}: stored ${seen.stored.length}/${ROUNDS}, PUT statuses ${JSON.stringify(seen.statuses)}, unlogged ${seen.unlogged.length}`,
     );
     expect(seen.protocols).toEqual([logged]);
+    expect(new Set(runs.flatMap((run) => run.transports))).toEqual(new Set(['fetch-stream']));
     expect(runs.filter((run) => run.ending === 'complete')).toEqual([]);
     expect(runs.filter((run) => run.cutAt >= BYTES.byteLength / 2)).toEqual([]);
     expect(seen.stored, `${seen.stored.length} of ${ROUNDS} stored`).toEqual([]);

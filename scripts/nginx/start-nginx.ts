@@ -38,7 +38,8 @@ export interface NginxOptions {
  * - `/access-log`: the access log, JSON lines (see `readAccessLog`).
  *
  * Every answer, and 204 to any preflight `OPTIONS`, carries `Access-Control-Allow-Origin: *`, the
- * methods, `Access-Control-Allow-Headers: *`, `Access-Control-Expose-Headers: *` and a max-age.
+ * methods, `Access-Control-Allow-Headers: *`, `Access-Control-Expose-Headers: *`, a max-age and
+ * `Timing-Allow-Origin: *`.
  * A request's test id is its `x-test-id` header, else its `id` query parameter.
  */
 export interface NginxOrigins {

@@ -30,6 +30,8 @@ export interface CancelledUpload {
   readonly cutAt: number;
   /** `'unsubscribed'`, `'complete'` (the cut came too late), or the error the exchange ended with. */
   readonly ending: unknown;
+  /** The transport of each attempt, from the `start` events. */
+  readonly transports: string[];
 }
 
 /** The bodies of one case: a Blob, File or ArrayBuffer made once and sent every round, or a fresh stream each round. */
@@ -65,7 +67,8 @@ export function cancelUpload(url: string, bodies: CaseBodies, trigger: CancelTri
     let loaded = 0;
     let cutAt: number | undefined;
     let timer = false;
-    const finish = (ending: unknown) => resolve({ cutAt: cutAt ?? source.given, ending });
+    const transports: string[] = [];
+    const finish = (ending: unknown) => resolve({ cutAt: cutAt ?? source.given, ending, transports });
     const cut = () => {
       cutAt ??= loaded;
       if (trigger === 'signal') return controller.abort(new Error('cancelled by the test'));
@@ -81,6 +84,7 @@ export function cancelUpload(url: string, bodies: CaseBodies, trigger: CancelTri
       progressInterval: 0,
     }).subscribe({
       next(event) {
+        if (event.type === 'start') transports.push(event.transport);
         if (event.type !== 'upload-progress' || cutAt !== undefined) return;
         loaded = event.loaded;
         if (trigger === 'progress' && loaded >= (1 + (round % 4)) * CHUNK) cut();

@@ -22,7 +22,7 @@ export interface UploadsSeen {
 }
 
 /** How long nginx may take to log the PUTs after the clients have let go of them. */
-const SETTLE_MS = 3_000;
+const SETTLE_MS = 1_500;
 
 /**
  * Which of the uploads to `paths` nginx stored. Waits (bounded) until every PUT is logged, so
