@@ -1,4 +1,5 @@
 import type { TestProject } from 'vitest/node';
+import { type NginxOrigins, startNginx } from '../../scripts/nginx/start-nginx.ts';
 import { startTransferServer } from '../../scripts/server/transfer-server.ts';
 
 declare module 'vitest' {
@@ -7,13 +8,23 @@ declare module 'vitest' {
     http1: string;
     /** The same server over HTTPS with HTTP/2. */
     http2: string;
+    /** Debian's nginx (scripts/nginx/start-nginx.ts): HTTPS + HTTP/2, plain HTTP/1.1, HTTPS with HTTP/1.1 only. */
+    nginx: NginxOrigins;
   }
 }
 
-/** Starts the real test server (127.0.0.1, port 0) for the browser tests, and stops it after. */
+/** Starts the real test server and nginx (127.0.0.1, free ports) for the browser tests, and stops them after. */
 export default async function setup(project: TestProject) {
-  const server = await startTransferServer();
+  const [serverStart, nginxStart] = await Promise.allSettled([startTransferServer(), startNginx()]);
+  if (serverStart.status === 'rejected' || nginxStart.status === 'rejected') {
+    for (const start of [serverStart, nginxStart]) if (start.status === 'fulfilled') await start.value.close();
+    throw serverStart.status === 'rejected' ? serverStart.reason : (nginxStart as PromiseRejectedResult).reason;
+  }
+  const [server, nginx] = [serverStart.value, nginxStart.value];
   project.provide('http1', server.http1);
   project.provide('http2', server.http2);
-  return () => server.close();
+  project.provide('nginx', { h2: nginx.h2, h1: nginx.h1, h1tls: nginx.h1tls });
+  return async () => {
+    await Promise.all([server.close(), nginx.close()]);
+  };
 }

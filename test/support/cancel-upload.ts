@@ -1,0 +1,114 @@
+import { type TransferBody, transfer } from '../../lib/index.js';
+
+/** The body kinds of issue 10's item 1. */
+export type BodyKind = 'Blob' | 'File' | 'ArrayBuffer' | 'ReadableStream';
+
+/**
+ * How an upload is cut short once its progress has begun:
+ * - `timer`: unsubscribed from a timer (0-4 ms after the first upload-progress event);
+ * - `progress`: unsubscribed inside the upload-progress callback that reports 1-4 chunks;
+ * - `signal`: the caller's `signal` aborted from a timer, as `timer`;
+ * - `source-error` (ReadableStream only): the caller's stream errors after 1-8 chunks.
+ */
+export type CancelTrigger = 'timer' | 'progress' | 'signal' | 'source-error';
+
+/** Every body kind with every trigger that applies to it. */
+export const CANCEL_CASES: readonly { kind: BodyKind; trigger: CancelTrigger }[] = (
+  ['Blob', 'File', 'ArrayBuffer', 'ReadableStream'] as const
+).flatMap((kind) =>
+  (['timer', 'progress', 'signal', 'source-error'] as const)
+    .filter((trigger) => trigger !== 'source-error' || kind === 'ReadableStream')
+    .map((trigger) => ({ kind, trigger })),
+);
+
+/** The chunk size of the streamed upload (the library's default) and of the caller's stream. */
+export const CHUNK = 64 * 1024;
+
+/** What one cancelled upload did on the client's side. */
+export interface CancelledUpload {
+  /** Bytes the upload had reported taken when it was cut (for `source-error`: the bytes the source gave). */
+  readonly cutAt: number;
+  /** `'unsubscribed'`, `'complete'` (the cut came too late), or the error the exchange ended with. */
+  readonly ending: unknown;
+  /** The transport of each attempt, from the `start` events. */
+  readonly transports: string[];
+}
+
+/** The bodies of one case: a Blob, File or ArrayBuffer made once and sent every round, or a fresh stream each round. */
+export interface CaseBodies {
+  readonly kind: BodyKind;
+  readonly size: number;
+  /** The body for one round; a stream counts what it has given, and errors after `failAfter` chunks if given. */
+  body(source: { given: number }, failAfter: number | undefined): TransferBody;
+}
+
+/** The bodies of `kind` carrying `bytes`. */
+export function caseBodies(kind: BodyKind, bytes: Uint8Array): CaseBodies {
+  const size = bytes.byteLength;
+  if (kind === 'ReadableStream')
+    return { kind, size, body: (source, failAfter) => sourceStream(bytes, source, failAfter) };
+  const whole: TransferBody =
+    kind === 'Blob'
+      ? new Blob([bytes as BlobPart])
+      : kind === 'File'
+        ? new File([bytes as BlobPart], 'upload.bin')
+        : new Uint8Array(bytes).buffer;
+  return { kind, size, body: () => whole };
+}
+
+/**
+ * PUTs one of `bodies` to `url` with `transfer` and cuts it short by `trigger`; `round` varies
+ * the moment. Resolves once the exchange has ended (or been unsubscribed).
+ */
+export function cancelUpload(url: string, bodies: CaseBodies, trigger: CancelTrigger, round: number) {
+  return new Promise<CancelledUpload>((resolve) => {
+    const controller = new AbortController();
+    const source = { given: 0 };
+    let loaded = 0;
+    let cutAt: number | undefined;
+    let timer = false;
+    const transports: string[] = [];
+    const finish = (ending: unknown) => resolve({ cutAt: cutAt ?? source.given, ending, transports });
+    const cut = () => {
+      cutAt ??= loaded;
+      if (trigger === 'signal') return controller.abort(new Error('cancelled by the test'));
+      subscription.unsubscribe();
+      finish('unsubscribed');
+    };
+    const body = bodies.body(source, trigger === 'source-error' ? 1 + (round % 8) : undefined);
+    const subscription = transfer({
+      url,
+      method: 'PUT',
+      body,
+      signal: controller.signal,
+      progressInterval: 0,
+    }).subscribe({
+      next(event) {
+        if (event.type === 'start') transports.push(event.transport);
+        if (event.type !== 'upload-progress' || cutAt !== undefined) return;
+        loaded = event.loaded;
+        if (trigger === 'progress' && loaded >= (1 + (round % 4)) * CHUNK) cut();
+        if ((trigger === 'timer' || trigger === 'signal') && !timer) {
+          timer = true;
+          setTimeout(cut, round % 5);
+        }
+      },
+      error: finish,
+      complete: () => finish('complete'),
+    });
+  });
+}
+
+function sourceStream(bytes: Uint8Array, source: { given: number }, failAfter: number | undefined) {
+  return new ReadableStream<Uint8Array>({
+    pull(controller) {
+      if (failAfter !== undefined && source.given >= failAfter * CHUNK) {
+        controller.error(new Error('the source stream failed'));
+        return;
+      }
+      if (source.given >= bytes.byteLength) return controller.close();
+      controller.enqueue(bytes.slice(source.given, source.given + CHUNK));
+      source.given += CHUNK;
+    },
+  });
+}
