@@ -35,8 +35,16 @@ const midwayOverHttp1 = CANCEL_CASES.filter(({ trigger }) => trigger === 'progre
 describe.each([
   { protocol: 'HTTP/2', origin: () => nginx().h2, logged: 'HTTP/2.0', cases: CANCEL_CASES },
   { protocol: 'HTTP/1.1', origin: () => nginx().h1, logged: 'HTTP/1.1', cases: midwayOverHttp1 },
-])('over $protocol', ({ origin, logged, cases }) => {
-  it.each(cases)('nginx stores none of 20 $kind uploads cut short by $trigger', async ({ kind, trigger }) => {
+])('over $protocol', ({ protocol, origin, logged, cases }) => {
+  /**
+   * Not held, and marked so (the README says it): undici closes an aborted HTTP/2 stream with
+   * END_STREAM before its RST_STREAM, so a cut `ReadableStream` body without a length looks
+   * complete to nginx (8-17 of 20 stored; plain fetch through undici alike). A body of known size
+   * carries its Content-Length, and nginx sees it short. When undici stops doing this, these
+   * expected failures fail, and the split goes.
+   */
+  const undiciEndsIt = ({ kind }: { kind: string }) => protocol === 'HTTP/2' && kind === 'ReadableStream';
+  const cancelTwenty = async ({ kind, trigger }: (typeof CANCEL_CASES)[number]) => {
     forgetTransports();
     const paths: string[] = [];
     const runs: CancelledUpload[] = [];
@@ -55,5 +63,13 @@ describe.each([
     expect(runs.filter((run) => run.ending === 'complete')).toEqual([]);
     expect(runs.filter((run) => run.cutAt >= BYTES.byteLength / 2)).toEqual([]);
     expect(seen.stored, `${seen.stored.length} of ${ROUNDS} stored`).toEqual([]);
-  });
+  };
+  it.each(cases.filter((c) => !undiciEndsIt(c)))(
+    'nginx stores none of 20 $kind uploads cut short by $trigger',
+    cancelTwenty,
+  );
+  it.fails.each(cases.filter(undiciEndsIt))(
+    'nginx stores some of 20 $kind uploads cut short by $trigger (undici ends an aborted HTTP/2 stream cleanly)',
+    cancelTwenty,
+  );
 });
