@@ -10,8 +10,8 @@ import { inBrowser, selectTransport, sizedTransport, streamRefusal, type Transpo
 import { createUploadTracker } from './upload-tracker.js';
 import { methodOf } from './validate-options.js';
 
-/** The size of the chunks a body streams in, unless the caller sets `uploadChunkSize`. */
-export const DEFAULT_CHUNK_SIZE = 64 * 1024;
+/** The size of the chunks a body streams in, unless the caller sets `uploadChunkSize` (see there why). */
+export const DEFAULT_CHUNK_SIZE = inBrowser ? 64 * 1024 : 1024 * 1024;
 
 /**
  * Runs one exchange to its end, emitting its lifecycle events in order; resolves after

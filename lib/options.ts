@@ -111,11 +111,13 @@ export interface TransferOptions<J = unknown> extends KyPassThroughOptions {
    */
   progressInterval?: ProgressInterval | undefined;
   /**
-   * Size of the chunks a request body is streamed in, in bytes. Larger chunks cost less per
-   * byte and report progress more coarsely, further ahead of the server: in Chromium over
-   * HTTP/2, 256 KiB chunks streamed as fast as raw fetch with 64 KiB ones, the default about 2-7%
-   * slower (BENCHMARKS.md).
-   * @default 65536
+   * Size of the chunks a request body is streamed in, in bytes (at most: a Blob's own chunks
+   * are cut to it, never joined). A body of one chunk or less is sent whole. Larger chunks cost
+   * less per byte and report progress more coarsely, further ahead of the server. Browsers keep
+   * 64 KiB: the lead over an HTTP/2 server stays a window and three chunks. Node writes each chunk
+   * to the socket, and 64 KiB chunks of a 64 MiB Blob cost 24-27% more CPU than raw fetch's one
+   * write (BENCHMARKS.md), so Node takes 1 MiB.
+   * @default 65536 in browsers, 1048576 elsewhere
    */
   uploadChunkSize?: number | undefined;
   /**

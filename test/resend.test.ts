@@ -21,6 +21,8 @@ interface Echo {
 }
 
 const KiB = 1024;
+/** More than one chunk in Node (1 MiB), so that it streams. */
+const BIG = 1536 * KiB;
 
 /**
  * A ReadableStream body of `size` bytes that records whether it was cancelled; `Infinity` sends
@@ -59,7 +61,7 @@ describe('a streamed upload that fails', () => {
       if (calls.length === 1) return Promise.reject(new TypeError('fetch failed'));
       return realFetch(input, init);
     });
-    const body = () => new Blob([pattern(200 * KiB) as BlobPart]);
+    const body = () => new Blob([pattern(BIG) as BlobPart]);
     const failed = await collect(transfer({ url: `${API}/echo`, method: 'POST', body: body() }));
     expect(failed.error).toBeInstanceOf(NetworkError);
     expect(sequence(failed.events)).toEqual(['start']);
@@ -67,12 +69,12 @@ describe('a streamed upload that fails', () => {
     const next = await collect(transfer<Echo>({ url: `${API}/echo`, method: 'POST', body: body() }));
     expect(next.error).toBeUndefined();
     expect(starts(next.events)).toEqual([expect.objectContaining({ attempt: 1, transport: 'fetch-stream' })]);
-    expect(lastOf(next.events, 'complete').body.size).toBe(200 * KiB);
+    expect(lastOf(next.events, 'complete').body.size).toBe(BIG);
   });
 
   it('releases the caller’s ReadableStream after a fetch-level failure', async () => {
     vi.stubGlobal('fetch', () => Promise.reject(new TypeError('fetch failed')));
-    const { stream, state } = trackedStream(200 * KiB);
+    const { stream, state } = trackedStream(BIG);
     const { error } = await collect(transfer({ url: `${API}/echo`, method: 'POST', body: stream }));
     expect(error).toBeInstanceOf(NetworkError);
     expect(state.cancelled).toBe(true);
@@ -81,7 +83,7 @@ describe('a streamed upload that fails', () => {
 
 describe('a streamed upload answered with a redirect', () => {
   it.each([307, 308])('is re-sent whole after a %i and follows it as fetch does', async (code) => {
-    const body = new Blob([pattern(200 * KiB) as BlobPart]);
+    const body = new Blob([pattern(BIG) as BlobPart]);
     const { events, error } = await collect(
       transfer<Echo>({ url: `${API}/redirect/${code}`, method: 'PUT', body, progressInterval: 0 }),
     );
@@ -91,8 +93,8 @@ describe('a streamed upload answered with a redirect', () => {
       expect.objectContaining({ attempt: 2, transport: 'fetch' }),
     ]);
     expect(lastOf(events, 'headers')).toMatchObject({ status: 200, redirected: true });
-    expect(lastOf(events, 'complete').body).toMatchObject({ method: 'PUT', size: 200 * KiB });
-    expect(seen.bodies.get('/echo')).toEqual(pattern(200 * KiB));
+    expect(lastOf(events, 'complete').body).toMatchObject({ method: 'PUT', size: BIG });
+    expect(seen.bodies.get('/echo')).toEqual(pattern(BIG));
     expect(seen.requests.map(({ method, url }) => `${method} ${new URL(url).pathname}`)).toEqual([
       `PUT /redirect/${code}`,
       `PUT /redirect/${code}`,
@@ -101,7 +103,7 @@ describe('a streamed upload answered with a redirect', () => {
   });
 
   it('follows a 303 with a GET, as fetch does', async () => {
-    const body = new Blob([pattern(200 * KiB) as BlobPart]);
+    const body = new Blob([pattern(BIG) as BlobPart]);
     const { events, error } = await collect(transfer<Echo>({ url: `${API}/redirect/303`, method: 'POST', body }));
     expect(error).toBeUndefined();
     expect(lastOf(events, 'complete').body).toMatchObject({ method: 'GET', size: 0 });
@@ -122,8 +124,8 @@ describe('a streamed upload answered with a redirect', () => {
 
 describe('an upload to an endpoint that needs a Content-Length', () => {
   it('states the length of a streamed body of known size in Node', async () => {
-    await collect(transfer({ url: `${API}/echo`, method: 'POST', body: new Blob([pattern(200 * KiB) as BlobPart]) }));
-    expect(seen.requests[0]?.headers.get('content-length')).toBe(String(200 * KiB));
+    await collect(transfer({ url: `${API}/echo`, method: 'POST', body: new Blob([pattern(BIG) as BlobPart]) }));
+    expect(seen.requests[0]?.headers.get('content-length')).toBe(String(BIG));
     expect(seen.requests[0]?.headers.get('transfer-encoding')).toBeNull();
   });
 
@@ -137,12 +139,12 @@ describe('an upload to an endpoint that needs a Content-Length', () => {
       return realFetch(input, { ...init, headers });
     });
     const { events, error } = await collect(
-      transfer<{ size: number }>({ url: `${API}/length-required`, method: 'POST', body: pattern(200 * KiB) }),
+      transfer<{ size: number }>({ url: `${API}/length-required`, method: 'POST', body: pattern(BIG) }),
     );
     expect(error).toBeUndefined();
     expect(starts(events).map((event) => event.transport)).toEqual(['fetch-stream', 'fetch']);
-    expect(seen.lengths).toEqual([null, String(200 * KiB)]);
-    expect(lastOf(events, 'complete').body.size).toBe(200 * KiB);
+    expect(seen.lengths).toEqual([null, String(BIG)]);
+    expect(lastOf(events, 'complete').body.size).toBe(BIG);
   });
 
   it('refuses a caller-set Content-Length that contradicts the body, before any traffic', async () => {
