@@ -133,10 +133,11 @@ export interface CompleteEvent<T> extends EventBase {
  * - `upload-progress` and `sent` appear only when the request has a body. `sent` is left out
  *   when the server answered before the body was fully sent (the upload progress then stops
  *   where it was).
- * - When a streamed body is refused before the network took any of it (Chromium over
- *   HTTP/1.1), a second `start` (attempt 2, another `transport`) follows the first at once:
- *   `start, start, upload-progress*, sent, …`. Nothing was counted for attempt 1.
- * - Within one stream, `loaded` never decreases; when the total is known, the last progress
+ * - When the server answers a streamed body with a redirect or 411 Length Required without
+ *   taking it, the body goes once more, whole: attempt 1's `start, upload-progress*, sent?` are
+ *   followed by attempt 2's `start` (another `transport`) and its own `upload-progress*, sent`,
+ *   counted from 0, then `headers, …`. Nothing else is ever sent twice.
+ * - Within one attempt's upload, and within the download, `loaded` never decreases; when the total is known, the last progress
  *   event equals it, and a 100% event is reported exactly once. A body that runs past its
  *   total fails with an `OverlongBodyError` before any figure above it.
  * - Any event may instead be followed by an error (a {@link TransferError} subclass) on the

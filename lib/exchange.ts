@@ -1,6 +1,6 @@
-import { type SentAttempt, sendAttempt } from './attempt.js';
+import { type AttemptPlan, type SentAttempt, sendAttempt } from './attempt.js';
 import type { Cancellation } from './cancellation.js';
-import { countedStream } from './counted-stream.js';
+import { type CountedStream, countedStream } from './counted-stream.js';
 import { InvalidTransferOptionError, RedirectError } from './errors.js';
 import type { TransferEvent } from './events.js';
 import type { TransferOptions } from './options.js';
@@ -44,23 +44,12 @@ export async function runExchange(
         ? countedStream(body.chunks(chunkSize), upload)
         : undefined;
     const plan = { options, url, method, body, transport, upload, attempt, emit, signal: cancellation.signal };
-    let sent: SentAttempt;
-    let resend: string | undefined;
-    try {
-      const sending = sendAttempt({ ...plan, stream: counted?.stream });
-      // On cancel, the body is errored first, and the fetch it fails let settle before the abort.
-      cancellation.beforeAbort((reason) => {
-        counted?.release(reason);
-        return counted && sending;
-      });
-      sent = await sending;
-      resend = counted === undefined || attempt > 1 ? undefined : unsent(sent.response, body as PreparedBody, options);
-    } catch (error) {
-      counted?.release(error);
-      throw error;
-    }
-    if (resend !== undefined) {
-      counted?.release(new DOMException(`The server answered ${resend}`, 'AbortError'));
+    const sent = await sendCounted({ ...plan, stream: counted?.stream }, counted, cancellation);
+    if (
+      counted !== undefined &&
+      attempt === 1 &&
+      answeredUntaken(sent.response, body as PreparedBody, options, counted)
+    ) {
       await sent.response.body?.cancel().catch(() => undefined);
       transport = sizedTransport();
       continue;
@@ -70,27 +59,59 @@ export async function runExchange(
       // Awaited, not returned: returning a promise from an async function costs two more microtasks.
       return await receiveResponse(sent, upload, options, emit);
     } finally {
-      // A body the server answered before taking it all is ended in error and its source released, once
-      // the response is over: erroring it earlier would abort the fetch, and the response with it.
-      counted?.release(new DOMException('The server answered before the request body was sent', 'AbortError'));
+      counted?.release(answeredEarly, true);
     }
   }
 }
 
+const answeredEarly = new DOMException('The server answered before the request body was sent', 'AbortError');
+
 /**
- * What the server answered instead of taking a streamed body, when the body can go again whole:
+ * Sends one attempt. Its streamed body, if any, ends in error when the attempt fails or is
+ * cancelled before the response, and the fetch it fails is let settle before the abort; after the
+ * response it is only closed (the server has answered: nothing can take it for a whole body, and
+ * Chromium leaves its cancel of an errored body after a response unhandled).
+ */
+async function sendCounted(
+  plan: AttemptPlan,
+  counted: CountedStream | undefined,
+  cancellation: Cancellation,
+): Promise<SentAttempt> {
+  let answered = false;
+  const sending = sendAttempt(plan);
+  cancellation.beforeAbort((reason) => {
+    counted?.release(reason, answered);
+    return answered ? undefined : counted && sending;
+  });
+  try {
+    const sent = await sending;
+    answered = true;
+    return sent;
+  } catch (error) {
+    counted?.release(error);
+    throw error;
+  }
+}
+
+/**
+ * Whether the server answered without taking a streamed body, which can go again whole:
  * a redirect (followed by the whole body as fetch follows it) or 411 Length Required. A
  * `ReadableStream` body, whose bytes are gone, fails on a redirect with a {@link RedirectError}.
  */
-function unsent(response: Response, body: PreparedBody, options: TransferOptions): string | undefined {
+function answeredUntaken(
+  response: Response,
+  body: PreparedBody,
+  options: TransferOptions,
+  counted: CountedStream,
+): boolean {
   const redirect = options.redirect === undefined && isRedirect(response);
+  const untaken = redirect || (response.status === 411 && body.whole !== undefined);
+  if (untaken) counted.release(answeredEarly, true);
   if (redirect && body.whole === undefined) {
     const location = response.headers.get('location') ?? undefined;
     throw new RedirectError(methodOf(options), String(options.url), response.status, location);
   }
-  if (redirect) return `with a redirect (${response.status || 'opaque'})`;
-  if (response.status === 411 && body.whole !== undefined) return '411 Length Required';
-  return undefined;
+  return untaken;
 }
 
 const isRedirect = (response: Response) =>

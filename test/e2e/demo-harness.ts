@@ -11,15 +11,26 @@ export function launchChromium(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
 }
 
-/** A page that trusts the demo's run-time certificate, with its console errors collected. */
-export async function openPage(browser: Browser, url: string, width = 1280): Promise<{ page: Page; errors: string[] }> {
+/**
+ * A page that trusts the demo's run-time certificate, with its uncaught errors collected, and
+ * the console's error lines (failed requests among them: the demo's own failures show there too).
+ */
+export async function openPage(
+  browser: Browser,
+  url: string,
+  width = 1280,
+): Promise<{ page: Page; errors: string[]; consoleErrors: string[] }> {
   const context = await browser.newContext({ ignoreHTTPSErrors: true, viewport: { width, height: 900 } });
   const page = await context.newPage();
   const errors: string[] = [];
+  const consoleErrors: string[] = [];
   page.on('pageerror', (error) => errors.push(error.message));
+  page.on('console', (message) => {
+    if (message.type() === 'error') consoleErrors.push(message.text());
+  });
   await page.goto(url);
   await page.waitForSelector('body[data-ready="true"]');
-  return { page, errors };
+  return { page, errors, consoleErrors };
 }
 
 /** The status and type of the page's icon (`<link rel="icon">`), fetched as the browser fetches it. */
