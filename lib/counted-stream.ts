@@ -21,10 +21,10 @@ export interface CountedStream {
   /**
    * Ends the body in error (never a clean end: a server must not take a cut body for a whole
    * one) and releases the source, unless the body has already ended; safe to call more than once.
-   * Once the server has `answered`, the body is closed instead: nothing can take it for a whole
-   * one then.
+   * Once the request is `over` (its fetch answered or failed), the body is closed instead:
+   * nothing can take it for a whole one then.
    */
-  readonly release: (reason: unknown, answered?: boolean) => void;
+  readonly release: (reason: unknown, over?: boolean) => void;
 }
 
 /**
@@ -38,10 +38,10 @@ export function countedStream(chunks: ChunkSource, listener: CountedListener): C
   let sent = 0;
   let inFlight = 0;
   let finished = false;
-  const release = (reason: unknown, answered = false) => {
+  const release = (reason: unknown, over = false) => {
     if (finished) return;
     finished = true;
-    if (answered) controller.close();
+    if (over) controller.close();
     else controller.error(reason);
     void chunks.return?.(reason);
   };

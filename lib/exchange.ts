@@ -67,29 +67,30 @@ export async function runExchange(
 const answeredEarly = new DOMException('The server answered before the request body was sent', 'AbortError');
 
 /**
- * Sends one attempt. Its streamed body, if any, ends in error when the attempt fails or is
- * cancelled before the response, and the fetch it fails is let settle before the abort; after the
- * response it is only closed (the server has answered: nothing can take it for a whole body, and
- * Chromium leaves its cancel of an errored body after a response unhandled).
+ * Sends one attempt. Cancelled before its fetch settles, its streamed body ends in error first and
+ * the fetch it fails is let settle before the abort (see {@link Cancellation}). Once the fetch has
+ * settled, answered or failed, the body is only closed and its source released: the request is
+ * over, no server can take it for a whole one, and Chromium leaves its own cancel of an errored
+ * body unhandled then (an "Uncaught (in promise)" in the page).
  */
 async function sendCounted(
   plan: AttemptPlan,
   counted: CountedStream | undefined,
   cancellation: Cancellation,
 ): Promise<SentAttempt> {
-  let answered = false;
+  let settled = false;
   const sending = sendAttempt(plan);
   cancellation.beforeAbort((reason) => {
-    counted?.release(reason, answered);
-    return answered ? undefined : counted && sending;
+    counted?.release(reason, settled);
+    return settled ? undefined : counted && sending;
   });
   try {
-    const sent = await sending;
-    answered = true;
-    return sent;
+    return await sending;
   } catch (error) {
-    counted?.release(error);
+    counted?.release(error, true);
     throw error;
+  } finally {
+    settled = true;
   }
 }
 
