@@ -102,11 +102,14 @@ describe('a streamed upload answered with a redirect', () => {
     ]);
   });
 
-  it('follows a 303 with a GET, as fetch does', async () => {
+  it('follows a 303 with a GET, as fetch does, a large Blob and a small JSON body alike', async () => {
     const body = new Blob([pattern(BIG) as BlobPart]);
     const { events, error } = await collect(transfer<Echo>({ url: `${API}/redirect/303`, method: 'POST', body }));
     expect(error).toBeUndefined();
     expect(lastOf(events, 'complete').body).toMatchObject({ method: 'GET', size: 0 });
+    const json = await collect(transfer<Echo>({ url: `${API}/redirect/303`, method: 'POST', json: { small: true } }));
+    expect(json.error).toBeUndefined();
+    expect(lastOf(json.events, 'complete').body).toMatchObject({ method: 'GET', size: 0 });
   });
 
   it('fails with a RedirectError naming it for a ReadableStream body, and releases the stream', async () => {
