@@ -6,6 +6,8 @@
 set -euo pipefail
 
 NGINX=/usr/sbin/nginx
+# shellcheck source=scripts/apt-install.sh
+source "$(dirname "$0")/apt-install.sh"
 
 check_modules() {
   local flags
@@ -26,33 +28,12 @@ if [ -x "$NGINX" ]; then
   exit 0
 fi
 
-if [ "$(id -u)" -ne 0 ]; then
-  echo "nginx is not installed ($NGINX missing). Install it with:" >&2
-  echo "  sudo apt-get update && sudo apt-get install nginx" >&2
-  exit 1
-fi
-
 POLICY=/usr/sbin/policy-rc.d
-if [ ! -e "$POLICY" ]; then
+if [ "$(id -u)" -eq 0 ] && [ ! -e "$POLICY" ]; then
   printf '#!/bin/sh\nexit 101\n' >"$POLICY"
   chmod +x "$POLICY"
   trap 'rm -f "$POLICY"' EXIT
 fi
 
-LOG=$(mktemp /tmp/ensure-nginx.XXXXXX.log)
-echo "Installing nginx with apt-get (log: $LOG)..."
-export DEBIAN_FRONTEND=noninteractive
-if ! {
-  apt-get -o DPkg::Lock::Timeout=300 update &&
-    apt-get -o DPkg::Lock::Timeout=300 install -y --no-install-recommends nginx
-} >"$LOG" 2>&1; then
-  echo "apt-get failed; last lines of $LOG:" >&2
-  tail -n 30 "$LOG" >&2
-  exit 1
-fi
-
-if [ ! -x "$NGINX" ]; then
-  echo "apt-get finished but $NGINX is missing; see $LOG" >&2
-  exit 1
-fi
+apt_install nginx "$NGINX"
 check_modules
