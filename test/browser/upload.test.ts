@@ -42,6 +42,7 @@ async function measuredUpload(origin: string, size: number, readRate: number) {
       method: 'POST',
       body,
       progressInterval: 0,
+      uploadChunkSize: CHUNK,
     }).subscribe({
       next: (event) => events.push(event),
       error: (failure: unknown) => {
