@@ -5,7 +5,8 @@ export type TransferErrorName =
   | 'OverlongBodyError'
   | 'ResponseParseError'
   | 'InvalidTransferOptionError'
-  | 'RedirectError';
+  | 'RedirectError'
+  | 'TimeoutError';
 
 /** Base of rx-transfer's own errors: the method and URL are in the message and on the error. */
 export abstract class TransferError extends Error {
@@ -99,6 +100,30 @@ export class RedirectError extends TransferError {
   }
 }
 
+/** The phase whose limit ran out; see {@link TimeoutLimits}. */
+export type TimeoutPhase = 'total' | 'headers' | 'upload' | 'download';
+
+/**
+ * A limit of the `timeout` option ran out; the request was aborted (an upload ends in error, never
+ * cleanly) and a sink aborted. `phase` names the limit, `limit` its milliseconds, `uploaded` and
+ * `downloaded` the bytes counted by then.
+ */
+export class TimeoutError extends TransferError {
+  override readonly name = 'TimeoutError';
+  readonly phase: TimeoutPhase;
+  readonly limit: number;
+  readonly uploaded: number;
+  readonly downloaded: number;
+
+  constructor(method: string, url: string, phase: TimeoutPhase, limit: number, moved: { up: number; down: number }) {
+    super(`The ${phase} limit of ${limit} ms ran out`, method, url);
+    this.phase = phase;
+    this.limit = limit;
+    this.uploaded = moved.up;
+    this.downloaded = moved.down;
+  }
+}
+
 /**
  * Whether `error` is one of rx-transfer's errors, optionally of the given name. Matches by
  * `name`, so it also works for errors from another realm (an iframe, a worker).
@@ -118,19 +143,21 @@ export function isTransferError<N extends TransferErrorName = TransferErrorName>
   | OverlongBodyError
   | ResponseParseError
   | InvalidTransferOptionError
-  | RedirectError,
+  | RedirectError
+  | TimeoutError,
   { name: N }
 > {
   if (!(error instanceof Error) && (typeof error !== 'object' || error === null)) return false;
   const actual = (error as { name?: unknown }).name;
-  return name === undefined ? typeof actual === 'string' && Object.hasOwn(knownNames, actual) : actual === name;
+  return name === undefined ? knownNames.includes(actual as TransferErrorName) : actual === name;
 }
 
-const knownNames: Record<TransferErrorName, true> = {
-  TransferAbortError: true,
-  TruncatedBodyError: true,
-  OverlongBodyError: true,
-  ResponseParseError: true,
-  InvalidTransferOptionError: true,
-  RedirectError: true,
-};
+const knownNames: readonly TransferErrorName[] = [
+  'TransferAbortError',
+  'TruncatedBodyError',
+  'OverlongBodyError',
+  'ResponseParseError',
+  'InvalidTransferOptionError',
+  'RedirectError',
+  'TimeoutError',
+];

@@ -1,11 +1,13 @@
 export type { BodyOf, ExactOptions, JsonTransferOptions, ResponseTypeFor } from './body-of.js';
-export type { TransferErrorName } from './errors.js';
+export type { TimeoutLimits } from './deadlines.js';
+export type { TimeoutPhase, TransferErrorName } from './errors.js';
 export {
   InvalidTransferOptionError,
   isTransferError,
   OverlongBodyError,
   RedirectError,
   ResponseParseError,
+  TimeoutError,
   TransferAbortError,
   TransferError,
   TruncatedBodyError,

@@ -1,4 +1,5 @@
 import type { KyInstance, Options as KyOptions } from 'ky';
+import type { TimeoutLimits } from './deadlines.js';
 import type { TransportName } from './transport.js';
 
 /**
@@ -134,6 +135,12 @@ export interface TransferOptions<J = unknown> extends KyPassThroughOptions {
   transport?: TransportName | undefined;
   /** Most bytes of an error response's body kept as text on `HTTPError.data`. @default 65536 */
   maxErrorBodyBytes?: number | undefined;
+  /**
+   * Limits in milliseconds for the whole exchange and for each of its phases, each ending it with a
+   * {@link TimeoutError} naming the phase; `false` turns them all off. See {@link TimeoutLimits}.
+   * @default { total: false, headers: 60000, upload: 30000, download: 30000 }
+   */
+  timeout?: TimeoutLimits | false | undefined;
   /** Ends the exchange with a {@link TransferAbortError} when aborted. */
   signal?: AbortSignal | undefined;
   /**

@@ -2,7 +2,7 @@ import { map, type Observable } from 'rxjs';
 import type { BodyOf, ExactOptions, JsonTransferOptions } from './body-of.js';
 import { ofType } from './operators/of-type.js';
 import type { TransferOptions } from './options.js';
-import { transfer } from './transfer.js';
+import { exchangeEvents } from './transfer.js';
 
 /**
  * The single-result form: the response body once, or the error once, like the old
@@ -18,7 +18,8 @@ import { transfer } from './transfer.js';
 export function transferResult<T = unknown, J = unknown>(options: JsonTransferOptions<J, T>): Observable<T>;
 export function transferResult<const O extends TransferOptions>(options: ExactOptions<O>): Observable<BodyOf<O>>;
 export function transferResult(options: TransferOptions): Observable<unknown> {
-  return transfer(options).pipe(
+  // Unsampled: only `complete` is kept, so sampling the progress would be work (and code) for nothing.
+  return exchangeEvents(options).pipe(
     ofType('complete'),
     map((event) => event.body),
   );

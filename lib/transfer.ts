@@ -1,7 +1,8 @@
 import { Observable } from 'rxjs';
 import type { BodyOf, ExactOptions, JsonTransferOptions } from './body-of.js';
 import { createCancellation } from './cancellation.js';
-import { TransferAbortError } from './errors.js';
+import { watchDeadlines } from './deadlines.js';
+import { type TimeoutError, TransferAbortError } from './errors.js';
 import type { CompleteEvent, TransferEvent } from './events.js';
 import { runExchange } from './exchange.js';
 import { sampleProgress } from './operators/sample-progress.js';
@@ -33,7 +34,16 @@ export function transfer<const O extends TransferOptions>(
   options: ExactOptions<O>,
 ): Observable<TransferEvent<BodyOf<O>>>;
 export function transfer(options: TransferOptions): Observable<TransferEvent<unknown>> {
-  const events$ = new Observable<TransferEvent<unknown>>((subscriber) => {
+  return exchangeEvents(options).pipe(sampleProgress(options?.progressInterval ?? 50));
+}
+
+/**
+ * The events of one exchange, every progress event included (unsampled): {@link transfer} without
+ * its sampling, for forms that drop progress anyway (`transferResult`), so that they carry no
+ * sampling code.
+ */
+export function exchangeEvents(options: TransferOptions): Observable<TransferEvent<unknown>> {
+  return new Observable<TransferEvent<unknown>>((subscriber) => {
     let url: URL;
     try {
       url = validateOptions(options);
@@ -51,6 +61,16 @@ export function transfer(options: TransferOptions): Observable<TransferEvent<unk
       return;
     }
     const cancellation = createCancellation();
+    let timedOut: TimeoutError | undefined;
+    const deadlines = watchDeadlines(
+      options.timeout,
+      { method: methodOf(options), url: String(options.url) },
+      (error) => {
+        timedOut = error;
+        // The platform's own reason for a timed-out signal (as `AbortSignal.timeout` gives); the caller gets `error`.
+        cancellation.abort(new DOMException(error.message, 'TimeoutError'));
+      },
+    );
     const onCallerAbort = () => cancellation.abort(callerSignal?.reason);
     callerSignal?.addEventListener('abort', onCallerAbort, { once: true });
     const release = () => callerSignal?.removeEventListener('abort', onCallerAbort);
@@ -58,6 +78,7 @@ export function transfer(options: TransferOptions): Observable<TransferEvent<unk
     // Settled as `complete` goes out, not after: a subscriber that leaves on it (`take(1)`,
     // `firstValueFrom`) must not abort what it was handed.
     const emit = (event: TransferEvent<unknown>) => {
+      deadlines.observe(event);
       if (event.type !== 'complete') return subscriber.next(event);
       settled = true;
       subscriber.next(handOver(event, callerSignal, release));
@@ -66,18 +87,19 @@ export function transfer(options: TransferOptions): Observable<TransferEvent<unk
       () => subscriber.complete(),
       (error: unknown) => {
         settled = true;
+        deadlines.stop();
         release();
-        subscriber.error(callerSignal?.aborted ? aborted() : error);
+        subscriber.error(timedOut ?? (callerSignal?.aborted ? aborted() : error));
       },
     );
     return () => {
       if (settled) return;
       settled = true;
+      deadlines.stop();
       release();
       cancellation.abort(new DOMException('The transfer was unsubscribed', 'AbortError'));
     };
   });
-  return events$.pipe(sampleProgress(options?.progressInterval ?? 50));
 }
 
 /**

@@ -3,6 +3,10 @@ import type { TransferOptions } from './options.js';
 import { describe } from './request-body.js';
 import { resolveUrl } from './resolve-url.js';
 
+const phases = ['total', 'headers', 'upload', 'download'];
+/** A delay `setTimeout` keeps: longer ones fire at once. */
+const isDelay = (value: unknown) =>
+  Number.isSafeInteger(value) && (value as number) >= 1 && (value as number) <= 2 ** 31 - 1;
 const responseTypes = ['json', 'text', 'blob', 'arrayBuffer', 'stream', 'none'];
 /** An HTTP token (RFC 9110): what a method or a header name must be. */
 const token = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
@@ -44,6 +48,15 @@ const checks: { readonly [K in keyof TransferOptions]?: Check } = {
   progressInterval: [(value) => value === 'frame' || count(0)(value), "a safe integer >= 0 or 'frame'"],
   sizeHintHeader: [(value) => typeof value === 'string' && token.test(value), 'a header name'],
   signal: [(value) => value instanceof AbortSignal, 'an AbortSignal'],
+  timeout: [
+    (value) =>
+      value === false ||
+      (isPlainObject(value) &&
+        Object.entries(value).every(
+          ([phase, limit]) => phases.includes(phase) && (limit === undefined || limit === false || isDelay(limit)),
+        )),
+    'false or { total, headers, upload, download } of false or 1 to 2^31-1 ms',
+  ],
 };
 
 /** The method an exchange will use, upper-cased as fetch normalizes the common ones. */
@@ -57,9 +70,7 @@ export function methodOf(options: TransferOptions): string {
  */
 export function validateOptions(options: TransferOptions): URL {
   const method = methodOf(options);
-  const fail = (option: string, problem: string): never => {
-    throw new InvalidTransferOptionError(option, problem, method, withoutCredentials(String(options?.url)));
-  };
+  const fail = (option: string, problem: string): never => invalid(options, option, problem);
   const expect = (option: string, valid: unknown, expected: string, value: unknown) =>
     valid || fail(option, `expected ${expected}, got ${show(value)}`);
   expect('options', typeof options === 'object' && options !== null, 'an object', options);
@@ -97,10 +108,14 @@ export function checkPresent(options: TransferOptions, table: { readonly [K in k
     const check = table[option as keyof TransferOptions];
     const value = options[option as keyof TransferOptions];
     if (check !== undefined && value !== undefined && !check[0](value, options)) {
-      const problem = `expected ${check[1]}, got ${show(value)}`;
-      throw new InvalidTransferOptionError(option, problem, methodOf(options), withoutCredentials(String(options.url)));
+      invalid(options, option, `expected ${check[1]}, got ${show(value)}`);
     }
   }
+}
+
+/** Throws the {@link InvalidTransferOptionError} for `option` of `options`. */
+function invalid(options: TransferOptions, option: string, problem: string): never {
+  throw new InvalidTransferOptionError(option, problem, methodOf(options), withoutCredentials(String(options?.url)));
 }
 
 /**

@@ -13,12 +13,13 @@ import { build, type Rollup } from 'vite';
 
 /**
  * Start bytes (gzipped, over the baseline) each app may cost, so that growth fails CI; raise one only with a reason in
- * BENCHMARKS.md. `transferResult` and `transfer` are held to issue 10's target; everything to the figure measured
- * (10,890 B) and a little room. ky (about 8.7 kB) loads on demand, only for hooks, searchParams or a ky instance (its
- * entry module creates its default instance at load, so rx-transfer has its own HTTPError and NetworkError classes),
- * and the XHR transport (about 0.6 kB) on its first use.
+ * BENCHMARKS.md. `transferResult` is held to issue 10's target (it carries no progress sampling: 8,106 B with the
+ * default timeouts); `transfer` and everything to the figures measured (8,373 B, 11,403 B) and a little room. ky
+ * (about 8.7 kB) loads on demand, only for hooks, searchParams or a ky instance (its entry module creates its default
+ * instance at load, so rx-transfer has its own HTTPError and NetworkError classes), and the XHR transport (about
+ * 0.6 kB) on its first use.
  */
-const BUDGETS = { transferResult: 8192, transfer: 8192, everything: 11_264 } as const;
+const BUDGETS = { transferResult: 8192, transfer: 8448, everything: 11_520 } as const;
 /** Issue 10's target for an app that uses `transferResult` alone. */
 const TARGET = 8192;
 

@@ -106,6 +106,7 @@ export const handlers = [
   http.get(`${API}/network-error`, () => HttpResponse.error()),
   http.get(`${API}/truncated`, () => new HttpResponse(cutBody(500), { headers: { 'content-length': '1000' } })),
   http.get(`${API}/hang-body`, () => new HttpResponse(hangingBody('/hang-body', 100))),
+  http.get(`${API}/hang-error`, () => new HttpResponse(hangingBody('/hang-error', 100), { status: 500 })),
   http.get(`${API}/slow-headers`, async ({ request }) => {
     request.signal.addEventListener('abort', () => seen.aborted.push('/slow-headers'));
     await delay('infinite');

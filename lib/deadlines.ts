@@ -1,0 +1,90 @@
+import { TimeoutError, type TimeoutPhase } from './errors.js';
+import type { TransferEvent } from './events.js';
+
+/**
+ * The limits of the `timeout` option, in milliseconds; `false` turns one off.
+ * - `total`: a deadline for the whole exchange, from subscribe to `complete`.
+ * - `headers`: an absolute deadline for the response to begin: from `start`, or for an upload
+ *   that reports its progress, from `sent` (the upload phase has its own limit). Absolute, not
+ *   idle: a server that drips a byte at a time must not keep it alive (bun#36145).
+ * - `upload`, `download`: idle limits for the two body phases: no byte counted for that long.
+ *   `download` also bounds reading an error response's body (`HTTPError.data`), from its headers.
+ */
+export interface TimeoutLimits {
+  /** @default false: a 2 GB upload on a slow link must not meet a deadline it did not ask for */
+  total?: number | false | undefined;
+  /** @default 60000 */
+  headers?: number | false | undefined;
+  /** @default 30000: a dead connection noticed in tens of seconds, not in undici's 300 */
+  upload?: number | false | undefined;
+  /** @default 30000 */
+  download?: number | false | undefined;
+}
+
+/** The defaults of {@link TimeoutLimits}. */
+export const DEFAULT_TIMEOUTS = { total: false, headers: 60_000, upload: 30_000, download: 30_000 } as const;
+
+/** Watches one exchange's events and calls `expire` once when a limit runs out. */
+export interface Deadlines {
+  /** Moves the timers on with each event of the exchange, in order. */
+  readonly observe: (event: TransferEvent<unknown>) => void;
+  /** Clears every timer; after this nothing expires. */
+  readonly stop: () => void;
+}
+
+/**
+ * Arms the limits of `timeout` (merged over {@link DEFAULT_TIMEOUTS}; `false` turns all off) for
+ * one exchange of `method` to `url`. Browsers slow timers down in a background tab (to once a
+ * second, and once a minute after five hidden minutes in Chromium) and do not run them in a
+ * suspended worker: a limit can then end later than set, never earlier.
+ */
+export function watchDeadlines(
+  timeout: TimeoutLimits | false | undefined,
+  owner: { method: string; url: string },
+  expire: (error: TimeoutError) => void,
+): Deadlines {
+  const timers = new Map<TimeoutPhase, ReturnType<typeof setTimeout>>();
+  const moved = { up: 0, down: 0 };
+  // Only a streamed or XHR upload reports progress on its way; a whole body counts as headers time.
+  let watchesUpload = false;
+  const arm = (phase: TimeoutPhase) => {
+    clear(phase);
+    const limit = timeout === false ? false : (timeout?.[phase] ?? DEFAULT_TIMEOUTS[phase]);
+    if (typeof limit !== 'number') return;
+    const fire = () => {
+      stop();
+      expire(new TimeoutError(owner.method, owner.url, phase, limit, moved));
+    };
+    timers.set(phase, setTimeout(fire, limit));
+  };
+  const clear = (phase: TimeoutPhase) => {
+    clearTimeout(timers.get(phase));
+    timers.delete(phase);
+  };
+  const stop = () => {
+    for (const timer of timers.values()) clearTimeout(timer);
+    timers.clear();
+  };
+  arm('total');
+  const observe = (event: TransferEvent<unknown>) => {
+    if (event.type === 'start') {
+      watchesUpload = event.transport !== 'fetch';
+      clear('download');
+      arm(watchesUpload ? 'upload' : 'headers');
+    } else if (event.type === 'upload-progress') {
+      moved.up = event.loaded;
+      if (watchesUpload) arm('upload');
+    } else if (event.type === 'sent') {
+      clear('upload');
+      if (watchesUpload) arm('headers');
+    } else if (event.type === 'headers') {
+      clear('upload');
+      clear('headers');
+      arm('download');
+    } else if (event.type === 'download-progress') {
+      moved.down = event.loaded;
+      arm('download');
+    } else stop();
+  };
+  return { observe, stop };
+}
