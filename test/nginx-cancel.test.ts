@@ -30,7 +30,7 @@ afterAll(async () => {
  * as the socket takes it, so a timer fired after 4-64 MiB of a 64 MiB body (measured), a third
  * of the time after the whole body had gone.
  */
-const midwayOverHttp1 = CANCEL_CASES.filter(({ trigger }) => trigger === 'progress' || trigger === 'source-error');
+const midwayOverHttp1 = CANCEL_CASES.filter(({ trigger }) => ['progress', 'source-error', 'timeout'].includes(trigger));
 
 describe.each([
   { protocol: 'HTTP/2', origin: () => nginx().h2, logged: 'HTTP/2.0', cases: CANCEL_CASES },
@@ -61,6 +61,8 @@ describe.each([
     expect(seen.protocols).toEqual([logged]);
     expect(new Set(runs.flatMap((run) => run.transports))).toEqual(new Set(['fetch-stream']));
     expect(runs.filter((run) => run.ending === 'complete')).toEqual([]);
+    if (trigger === 'timeout')
+      expect(runs.filter((run) => (run.ending as { phase?: string }).phase !== 'upload')).toEqual([]);
     expect(runs.filter((run) => run.cutAt >= BYTES.byteLength / 2)).toEqual([]);
     expect(seen.stored, `${seen.stored.length} of ${ROUNDS} stored`).toEqual([]);
   };

@@ -8,20 +8,22 @@ export type BodyKind = 'Blob' | 'File' | 'ArrayBuffer' | 'ReadableStream';
  * - `timer`: unsubscribed from a timer (0-4 ms after the first upload-progress event);
  * - `progress`: unsubscribed inside the upload-progress callback that reports 1-4 chunks;
  * - `signal`: the caller's `signal` aborted from a timer, as `timer`;
- * - `source-error` (ReadableStream only): the caller's stream errors after 1-8 chunks.
+ * - `source-error` (ReadableStream only): the caller's stream errors after 1-8 chunks;
+ * - `timeout` (ReadableStream only): the caller's stream stops giving after 1-8 chunks, and the
+ *   upload idle limit (200 ms) runs out while a read of it is pending.
  */
-export type CancelTrigger = 'timer' | 'progress' | 'signal' | 'source-error';
+export type CancelTrigger = 'timer' | 'progress' | 'signal' | 'source-error' | 'timeout';
 
 /** Every body kind with every trigger that applies to it. */
 export const CANCEL_CASES: readonly { kind: BodyKind; trigger: CancelTrigger }[] = (
   ['Blob', 'File', 'ArrayBuffer', 'ReadableStream'] as const
 ).flatMap((kind) =>
-  (['timer', 'progress', 'signal', 'source-error'] as const)
-    .filter((trigger) => trigger !== 'source-error' || kind === 'ReadableStream')
+  (['timer', 'progress', 'signal', 'source-error', 'timeout'] as const)
+    .filter((trigger) => (trigger !== 'source-error' && trigger !== 'timeout') || kind === 'ReadableStream')
     .map((trigger) => ({ kind, trigger })),
 );
 
-/** The chunk size of the streamed upload (the library's default) and of the caller's stream. */
+/** The chunk size of the caller's stream, and the unit of the `progress` trigger's cut. */
 export const CHUNK = 64 * 1024;
 
 /** What one cancelled upload did on the client's side. */
@@ -38,15 +40,15 @@ export interface CancelledUpload {
 export interface CaseBodies {
   readonly kind: BodyKind;
   readonly size: number;
-  /** The body for one round; a stream counts what it has given, and errors after `failAfter` chunks if given. */
-  body(source: { given: number }, failAfter: number | undefined): TransferBody;
+  /** The body for one round; a stream counts what it has given, and after `stopAfter` chunks, if given, fails or stalls. */
+  body(source: { given: number }, stopAfter: number | undefined, stop: 'fail' | 'stall'): TransferBody;
 }
 
 /** The bodies of `kind` carrying `bytes`. */
 export function caseBodies(kind: BodyKind, bytes: Uint8Array): CaseBodies {
   const size = bytes.byteLength;
   if (kind === 'ReadableStream')
-    return { kind, size, body: (source, failAfter) => sourceStream(bytes, source, failAfter) };
+    return { kind, size, body: (source, stopAfter, stop) => sourceStream(bytes, source, stopAfter, stop) };
   const whole: TransferBody =
     kind === 'Blob'
       ? new Blob([bytes as BlobPart])
@@ -75,13 +77,15 @@ export function cancelUpload(url: string, bodies: CaseBodies, trigger: CancelTri
       subscription.unsubscribe();
       finish('unsubscribed');
     };
-    const body = bodies.body(source, trigger === 'source-error' ? 1 + (round % 8) : undefined);
+    const stopAfter = trigger === 'source-error' || trigger === 'timeout' ? 1 + (round % 8) : undefined;
+    const body = bodies.body(source, stopAfter, trigger === 'timeout' ? 'stall' : 'fail');
     const subscription = transfer({
       url,
       method: 'PUT',
       body,
       signal: controller.signal,
       progressInterval: 0,
+      ...(trigger === 'timeout' ? { timeout: { upload: 200 } } : {}),
     }).subscribe({
       next(event) {
         if (event.type === 'start') transports.push(event.transport);
@@ -93,16 +97,25 @@ export function cancelUpload(url: string, bodies: CaseBodies, trigger: CancelTri
           setTimeout(cut, round % 5);
         }
       },
-      error: finish,
+      error: (error: unknown) => {
+        if (trigger === 'timeout') cutAt ??= (error as { uploaded?: number }).uploaded ?? loaded;
+        finish(error);
+      },
       complete: () => finish('complete'),
     });
   });
 }
 
-function sourceStream(bytes: Uint8Array, source: { given: number }, failAfter: number | undefined) {
+function sourceStream(
+  bytes: Uint8Array,
+  source: { given: number },
+  stopAfter: number | undefined,
+  stop: 'fail' | 'stall',
+) {
   return new ReadableStream<Uint8Array>({
     pull(controller) {
-      if (failAfter !== undefined && source.given >= failAfter * CHUNK) {
+      if (stopAfter !== undefined && source.given >= stopAfter * CHUNK) {
+        if (stop === 'stall') return new Promise<void>(() => undefined);
         controller.error(new Error('the source stream failed'));
         return;
       }
