@@ -85,6 +85,8 @@ export function cancelUpload(url: string, bodies: CaseBodies, trigger: CancelTri
       body,
       signal: controller.signal,
       progressInterval: 0,
+      // 64 KiB chunks on every platform (Node's default is 1 MiB), so that a cut lands early in the body.
+      uploadChunkSize: CHUNK,
       ...(trigger === 'timeout' ? { timeout: { upload: 200 } } : {}),
     }).subscribe({
       next(event) {
