@@ -55,12 +55,13 @@ function browserProject(name: string, browser: BrowserConfigOptions) {
 }
 
 /**
- * The other engines' projects, when RX_TRANSFER_ENGINES names them (comma-separated:
- * `firefox,webkit`, or `all`): Firefox ESR headless, and WebKitGTK's MiniBrowser under Xvfb.
+ * The other engines' projects: Firefox ESR headless, and WebKitGTK's MiniBrowser under Xvfb
+ * (scripts/ensure-browsers.sh installs them). RX_TRANSFER_ENGINES narrows them (comma-separated:
+ * `firefox`, `webkit`; `none` for Chromium alone); both by default.
  */
 function otherEngines() {
-  const wanted = (process.env.RX_TRANSFER_ENGINES ?? '').split(',');
-  const has = (engine: string) => wanted.includes(engine) || wanted.includes('all');
+  const wanted = (process.env.RX_TRANSFER_ENGINES ?? 'firefox,webkit').split(',');
+  const has = (engine: string) => wanted.includes(engine);
   return [
     ...(has('firefox')
       ? [
