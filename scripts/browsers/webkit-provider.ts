@@ -66,12 +66,19 @@ class WebKitGtkProvider extends WebdriverBrowserProvider {
     try {
       await super.close();
     } finally {
-      for (const child of this.processes.reverse()) if (child.exitCode === null) child.kill('SIGTERM');
-      this.processes = [];
+      this.stopProcesses();
     }
   }
 
+  /** Stops the driver, then Xvfb, by the PIDs this provider started; also run if Vitest exits first. */
+  private readonly stopProcesses = (): void => {
+    for (const child of this.processes.reverse()) if (child.exitCode === null) child.kill('SIGTERM');
+    this.processes = [];
+    process.off('exit', this.stopProcesses);
+  };
+
   private track(child: ChildProcess): ChildProcess {
+    if (this.processes.length === 0) process.once('exit', this.stopProcesses);
     this.processes.push(child);
     return child;
   }
