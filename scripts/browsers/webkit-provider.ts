@@ -1,13 +1,7 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { createServer } from 'node:net';
 import { defineBrowserProvider } from '@vitest/browser';
 import { WebdriverBrowserProvider } from '@vitest/browser-webdriverio';
 import type { BrowserProvider, TestProject } from 'vitest/node';
-
-/** Debian's WebKitGTK browser and its WebDriver (webkit2gtk-driver; scripts/ensure-browsers.sh). */
-export const MINIBROWSER_PATH = '/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser';
-const WEBKIT_DRIVER_PATH = '/usr/bin/WebKitWebDriver';
+import { startWebKitDriver, WEBKIT_CAPABILITIES, type WebKitDriver } from './webkit-driver.ts';
 
 /**
  * A Vitest browser provider for Debian's WebKitGTK MiniBrowser: Vitest's webdriverio provider
@@ -26,7 +20,7 @@ export function webkitGtk() {
 }
 
 class WebKitGtkProvider extends WebdriverBrowserProvider {
-  private processes: ChildProcess[] = [];
+  private driver: WebKitDriver | undefined;
 
   /** The object the base class reads its webdriverio options from; filled once the driver runs. */
   private readonly driverOptions: Record<string, unknown>;
@@ -37,26 +31,14 @@ class WebKitGtkProvider extends WebdriverBrowserProvider {
   }
 
   override async openBrowser() {
-    if (!this.browser && this.processes.length === 0) {
-      const display = await this.startXvfb();
-      const port = await freePort();
-      const driver = this.track(
-        spawn(WEBKIT_DRIVER_PATH, [`--port=${port}`, '--host=127.0.0.1'], {
-          env: { ...process.env, DISPLAY: `:${display}` },
-          stdio: 'ignore',
-        }),
-      );
-      await waitForDriver(port, driver);
+    if (!this.browser && this.driver === undefined) {
+      this.driver = await startWebKitDriver();
       Object.assign(this.driverOptions, {
         hostname: '127.0.0.1',
-        port,
+        port: this.driver.port,
         // Vitest sends browserName 'safari'; WebKitWebDriver accepts only 'MiniBrowser' or none.
         transformRequest: dropBrowserName,
-        capabilities: {
-          'wdio:enforceWebDriverClassic': true,
-          acceptInsecureCerts: true,
-          'webkitgtk:browserOptions': { binary: MINIBROWSER_PATH, args: ['--automation'] },
-        },
+        capabilities: WEBKIT_CAPABILITIES,
       });
     }
     return super.openBrowser();
@@ -66,37 +48,9 @@ class WebKitGtkProvider extends WebdriverBrowserProvider {
     try {
       await super.close();
     } finally {
-      this.stopProcesses();
+      this.driver?.stop();
+      this.driver = undefined;
     }
-  }
-
-  /** Stops the driver, then Xvfb, by the PIDs this provider started; also run if Vitest exits first. */
-  private readonly stopProcesses = (): void => {
-    for (const child of this.processes.reverse()) if (child.exitCode === null) child.kill('SIGTERM');
-    this.processes = [];
-    process.off('exit', this.stopProcesses);
-  };
-
-  private track(child: ChildProcess): ChildProcess {
-    if (this.processes.length === 0) process.once('exit', this.stopProcesses);
-    this.processes.push(child);
-    return child;
-  }
-
-  /** Starts Xvfb on the first free display, which it reports on fd 3. */
-  private async startXvfb(): Promise<string> {
-    const xvfb = this.track(
-      spawn('Xvfb', ['-displayfd', '3', '-screen', '0', '1280x1024x24', '-nolisten', 'tcp'], {
-        stdio: ['ignore', 'ignore', 'ignore', 'pipe'],
-      }),
-    );
-    const fd = xvfb.stdio[3] as NodeJS.ReadableStream;
-    let text = '';
-    for await (const chunk of fd) {
-      text += String(chunk);
-      if (text.includes('\n')) return text.trim();
-    }
-    throw new Error(`Xvfb exited (${xvfb.exitCode}) before reporting its display`);
   }
 }
 
@@ -107,24 +61,4 @@ function dropBrowserName(request: RequestInit): RequestInit {
   for (const set of [caps?.alwaysMatch, ...(caps?.firstMatch ?? [])])
     if (set) delete (set as { browserName?: string }).browserName;
   return { ...request, body: JSON.stringify(body) };
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
-  server.close();
-  return port;
-}
-
-/** Polls the driver's /status (bounded: 10 s) until it answers. */
-async function waitForDriver(port: number, driver: ChildProcess): Promise<void> {
-  for (let i = 0; i < 100; i++) {
-    if (driver.exitCode !== null) throw new Error(`WebKitWebDriver exited with ${driver.exitCode}`);
-    try {
-      if ((await fetch(`http://127.0.0.1:${port}/status`)).ok) return;
-    } catch {}
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`WebKitWebDriver did not answer on port ${port} within 10 s`);
 }
