@@ -3,7 +3,10 @@ import { fileURLToPath } from 'node:url';
 import { playwright } from '@vitest/browser-playwright';
 import type { Plugin, UserConfig } from 'vite';
 import { defineConfig } from 'vitest/config';
+import type { BrowserConfigOptions } from 'vitest/node';
 import { transferEndpoints } from './demo/transfer-endpoints.ts';
+import { puppeteerFirefox } from './scripts/browsers/firefox-provider.ts';
+import { webkitGtk } from './scripts/browsers/webkit-provider.ts';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from './scripts/chromium.ts';
 
 /** Debian's Chromium, started as everywhere in the project (scripts/chromium.ts). */
@@ -36,6 +39,43 @@ function mockServiceWorkerFile(): Plugin {
       this.emitFile({ type: 'asset', fileName: 'mockServiceWorker.js', source });
     },
   };
+}
+
+/** The browser tests (test/browser/), with the test servers, in one engine. */
+function browserProject(name: string, browser: BrowserConfigOptions) {
+  return {
+    extends: true,
+    test: {
+      name,
+      include: ['test/browser/**/*.test.ts'],
+      globalSetup: ['test/browser/global-setup.ts'],
+      browser: { enabled: true, ...browser },
+    },
+  };
+}
+
+/**
+ * The other engines' projects: Firefox ESR headless, and WebKitGTK's MiniBrowser under Xvfb
+ * (scripts/ensure-browsers.sh installs them). RX_TRANSFER_ENGINES narrows them (comma-separated:
+ * `firefox`, `webkit`; `none` for Chromium alone); both by default.
+ */
+function otherEngines() {
+  const wanted = (process.env.RX_TRANSFER_ENGINES ?? 'firefox,webkit').split(',');
+  const has = (engine: string) => wanted.includes(engine);
+  return [
+    ...(has('firefox')
+      ? [
+          browserProject('firefox', {
+            headless: true,
+            provider: puppeteerFirefox(),
+            instances: [{ browser: 'firefox' }],
+          }),
+        ]
+      : []),
+    ...(has('webkit')
+      ? [browserProject('webkit', { headless: false, provider: webkitGtk(), instances: [{ browser: 'safari' }] })]
+      : []),
+  ];
 }
 
 export default defineConfig(({ mode }) => {
@@ -71,15 +111,8 @@ export default defineConfig(({ mode }) => {
             typecheck: { enabled: true, include: ['test/**/*.test-d.ts'], tsconfig: './tsconfig.json' },
           },
         },
-        {
-          extends: true,
-          test: {
-            name: 'browser',
-            include: ['test/browser/**/*.test.ts'],
-            globalSetup: ['test/browser/global-setup.ts'],
-            browser: { enabled: true, headless: true, provider: chromium, instances: [{ browser: 'chromium' }] },
-          },
-        },
+        browserProject('browser', { headless: true, provider: chromium, instances: [{ browser: 'chromium' }] }),
+        ...otherEngines(),
       ],
     },
   };

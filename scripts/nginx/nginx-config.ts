@@ -38,7 +38,7 @@ ${CORS_HEADERS.map((header) => `    add_header ${header} always;`).join('\n')}
       create_full_put_path on;
     }
     location /length-required/ {
-      if ($http_content_length = "") { return 411; }
+      if ($rx_length_missing) { return 411; }
       dav_methods PUT DELETE;
       create_full_put_path on;
     }
@@ -86,6 +86,7 @@ http {
   log_format rx_json escape=json ${ACCESS_LOG_FORMAT};
   map $http_x_test_id $rx_test_id { "" $arg_id; default $http_x_test_id; }
   map $content_length $rx_body_bytes { "" 0; default $content_length; }
+  map "$request_method:$http_content_length" $rx_length_missing { "PUT:" 1; default 0; }
   ssl_certificate ${dir}/cert.pem;
   ssl_certificate_key ${dir}/key.pem;
   server {

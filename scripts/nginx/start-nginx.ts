@@ -29,7 +29,7 @@ export interface NginxOptions {
 /**
  * The origins of one instance. Each serves the same routes:
  * - `/dav/<path>`: WebDAV `PUT` (201 new, 204 replaced; parent folders made) and `DELETE`; `GET` the stored file.
- * - `/length-required/<path>`: the same, but 411 to a request without Content-Length.
+ * - `/length-required/<path>`: the same, but 411 to a PUT without Content-Length (a GET reads what was stored).
  * - `/redirect-307/<rest>`, `/redirect-308/<rest>`: 307/308 to `/dav/<rest>` (query kept).
  * - `/redirect-303/<rest>`: 303 to `/redirected`, a 200 `{"redirected":true}`.
  * - `/drop`: the connection closed with no answer (`return 444`).

@@ -1,10 +1,33 @@
 import { describe, expect, it } from 'vitest';
 import { HTTPError, NetworkError, type TransferEvent, TruncatedBodyError, transfer } from '../../lib/index.js';
-import { collect, lastOf, progressInvariants, progressOf, sequence } from '../support/collect.js';
+import { collect, lastOf, progressInvariants, progressOf, sequence, sleep } from '../support/collect.js';
 import { pattern } from '../support/pattern.js';
-import { protocols, serverRecord, testId } from './support.js';
+import { engine, engineName, protocols, serverRecord, testId } from './support.js';
 
-describe.each(protocols)('downloads in Chromium over $protocol', ({ origin }) => {
+/** Subscribes for `ms` and reports what arrived: for a read that neither ends nor fails. */
+async function watch(url: string, ms: number) {
+  const events: TransferEvent[] = [];
+  let ended = false;
+  const subscription = transfer({ url, responseType: 'none' }).subscribe({
+    next: (event) => events.push(event),
+    error: () => {
+      ended = true;
+    },
+    complete: () => {
+      ended = true;
+    },
+  });
+  await sleep(ms);
+  subscription.unsubscribe();
+  return { events, ended };
+}
+
+describe.each(protocols)(`downloads in ${engineName} over $protocol`, ({ protocol, origin }) => {
+  // WebKit over HTTP/2: a stream the server resets mid-body leaves the body read pending, with no end and no error.
+  const resetHangs = engine === 'webkit' && protocol === 'HTTP/2';
+  // WebKit over HTTP/1.1: a chunked body whose connection drops mid-body ends as if complete.
+  const dropLooksComplete = engine === 'webkit' && protocol === 'HTTP/1.1';
+
   it('reports a download with its Content-Length total in order, to the byte', async () => {
     const size = 3 * 1024 * 1024 + 17;
     const { events, error } = await collect(
@@ -15,7 +38,10 @@ describe.each(protocols)('downloads in Chromium over $protocol', ({ origin }) =>
     const progress = progressOf(events, 'download-progress');
     expect(progressInvariants(progress)).toEqual([]);
     expect(progress.at(-1)).toMatchObject({ loaded: size, total: size, percent: 100, totalSource: 'content-length' });
-    expect(new Uint8Array(lastOf(events, 'complete').body as ArrayBuffer)).toEqual(pattern(size));
+    const body = new Uint8Array(lastOf(events, 'complete').body as ArrayBuffer);
+    const expected = pattern(size);
+    // Compared in a loop: deep equality of 3 MiB takes seconds in WebKit.
+    expect(body.length === size && body.every((byte, i) => byte === expected[i])).toBe(true);
   });
 
   it('invents no total for a gzip download, whose Content-Length counts compressed bytes', async () => {
@@ -30,7 +56,7 @@ describe.each(protocols)('downloads in Chromium over $protocol', ({ origin }) =>
     expect(progress.at(-1)?.loaded).toBe(size);
   });
 
-  it('fails a body cut short of its Content-Length with TruncatedBodyError', async () => {
+  it.skipIf(resetHangs)('fails a body cut short of its Content-Length with TruncatedBodyError', async () => {
     const { events, error, completed } = await collect(
       transfer({ url: `${origin}/download?size=1000000&cutAt=300000`, responseType: 'none' }),
     );
@@ -41,13 +67,39 @@ describe.each(protocols)('downloads in Chromium over $protocol', ({ origin }) =>
     expect((error as TruncatedBodyError).received).toBeLessThan(1_000_000);
   });
 
-  it('fails a connection dropped mid-body without a length with NetworkError', async () => {
-    const { error, completed } = await collect(
-      transfer({ url: `${origin}/download?size=1000000&length=none&dropAt=300000`, responseType: 'none' }),
-    );
-    expect(completed).toBe(false);
-    expect(error).toBeInstanceOf(NetworkError);
-  });
+  it.runIf(resetHangs)(
+    'leaves the body read pending in WebKit when the server resets the stream mid-body',
+    async () => {
+      for (const ending of ['cutAt=300000', 'length=none&dropAt=300000']) {
+        const { events, ended } = await watch(`${origin}/download?size=1000000&${ending}`, 2_000);
+        expect(ended).toBe(false);
+        expect(sequence(events).slice(0, 2)).toEqual(['start', 'headers']);
+      }
+    },
+  );
+
+  it.runIf(dropLooksComplete)(
+    'ends a chunked body whose connection dropped as complete in WebKit: short, and no error',
+    async () => {
+      const { events, error, completed } = await collect(
+        transfer({ url: `${origin}/download?size=1000000&length=none&dropAt=300000`, responseType: 'none' }),
+      );
+      expect(error).toBeUndefined();
+      expect(completed).toBe(true);
+      expect(lastOf(events, 'complete').downloaded).toBeLessThan(1_000_000);
+    },
+  );
+
+  it.skipIf(resetHangs || dropLooksComplete)(
+    'fails a connection dropped mid-body without a length with NetworkError',
+    async () => {
+      const { error, completed } = await collect(
+        transfer({ url: `${origin}/download?size=1000000&length=none&dropAt=300000`, responseType: 'none' }),
+      );
+      expect(completed).toBe(false);
+      expect(error).toBeInstanceOf(NetworkError);
+    },
+  );
 
   it.each([404, 503])('fails a %i with HTTPError carrying status and body text', async (status) => {
     const { events, error } = await collect(transfer({ url: `${origin}/status/${status}?retryAfter=7` }));

@@ -10,19 +10,28 @@ import {
 } from '../../lib/index.js';
 import { collect, sequence, sleep } from '../support/collect.js';
 import { pattern } from '../support/pattern.js';
-import { forgetOrigins, meetOrigin, protocols, serverRecord, testId } from './support.js';
+import {
+  engine,
+  engineName,
+  forgetOrigins,
+  meetOrigin,
+  protocols,
+  serverRecord,
+  testId,
+  uploadPath,
+} from './support.js';
 
 beforeEach(() => {
   forgetOrigins();
 });
 
-/** The upload path Chromium ends up on for each protocol. */
-const uploadPath = { 'HTTP/1.1': 'xhr', 'HTTP/2': 'fetch-stream' } as const;
-
-describe.each(protocols)('the lifecycle in Chromium over $protocol', ({ protocol, origin }) => {
+describe.each(protocols)(`the lifecycle in ${engineName} over $protocol`, ({ protocol, origin }) => {
   beforeEach(() => meetOrigin(origin));
 
-  it('aborts before the headers when unsubscribed, and the server sees it', async () => {
+  // WebKit over HTTP/2 leaves the stream open at the server when a fetch is aborted before its headers.
+  const abortReachesServer = !(engine === 'webkit' && protocol === 'HTTP/2');
+
+  it(`aborts before the headers when unsubscribed, and the server ${abortReachesServer ? 'sees it' : 'does not see it in WebKit'}`, async () => {
     const id = testId();
     const events: TransferEvent[] = [];
     const subscription = transfer({ url: `${origin}/slow-headers?id=${id}&ms=20000` }).subscribe((event) =>
@@ -31,8 +40,11 @@ describe.each(protocols)('the lifecycle in Chromium over $protocol', ({ protocol
     for (let i = 0; i < 100 && (await serverRecord(origin, id).catch(() => undefined)) === undefined; i++)
       await sleep(20);
     subscription.unsubscribe();
-    const record = await serverRecord(origin, id, 'aborted');
-    expect(record.clientAborted).toBe(true);
+    if (abortReachesServer) expect((await serverRecord(origin, id, 'aborted')).clientAborted).toBe(true);
+    else {
+      await sleep(2_000);
+      expect((await serverRecord(origin, id)).clientAborted).toBe(false);
+    }
     expect(sequence(events)).toEqual(['start']);
   });
 
@@ -57,7 +69,7 @@ describe.each(protocols)('the lifecycle in Chromium over $protocol', ({ protocol
   });
 
   it.each(['GET', 'POST'])(
-    'names a header that Chromium’s fetch refuses on a %s, and sends nothing',
+    `names a header that ${engineName}’s fetch refuses on a %s, and sends nothing`,
     async (method) => {
       const id = testId();
       const headers = { 'bad name': 'x' };
@@ -81,7 +93,7 @@ describe.each(protocols)('the lifecycle in Chromium over $protocol', ({ protocol
         body: new Blob([pattern(100_000) as BlobPart]),
       }),
     );
-    expect(events.filter((event) => event.type === 'start').at(-1)).toMatchObject({ transport: uploadPath[protocol] });
+    expect(events.filter((event) => event.type === 'start').at(-1)).toMatchObject({ transport: uploadPath(protocol) });
     expect(error).toBeInstanceOf(HTTPError);
     expect((error as HTTPError<string>).response.status).toBe(413);
     expect((error as HTTPError<string>).data).toBe('too large');
@@ -117,11 +129,22 @@ describe.each(protocols)('the lifecycle in Chromium over $protocol', ({ protocol
         reads++;
       },
     });
+    // The page's own frames over the same time: Firefox's can come much faster than 120 Hz on a loaded machine.
+    let frames = 0;
+    let counting = true;
+    const countFrame = () => {
+      frames++;
+      if (counting) requestAnimationFrame(countFrame);
+    };
+    requestAnimationFrame(countFrame);
     const { events } = await collect(transfer({ url, sink, progressInterval: 'frame' }));
+    counting = false;
     const framed = events.filter((event) => event.type === 'download-progress').map((event) => event.time);
     const elapsed = (framed.at(-1) as number) - (framed[0] as number);
-    // One per frame at up to 120 Hz, plus the first event and the final flush before `complete`.
-    expect(framed.length).toBeLessThanOrEqual(Math.ceil(elapsed / (1000 / 120)) + 2);
+    // One per frame, plus the first event and the final flush before `complete`.
+    expect(framed.length).toBeLessThanOrEqual(frames + 2);
+    // In Chromium, frames come at up to 120 Hz.
+    if (engine === 'chromium') expect(framed.length).toBeLessThanOrEqual(Math.ceil(elapsed / (1000 / 120)) + 2);
     expect(framed.length).toBeLessThanOrEqual(reads);
   });
 });

@@ -1,5 +1,22 @@
 import { inject } from 'vitest';
+import { server } from 'vitest/browser';
 import { forgetTransports } from '../../lib/transport.js';
+
+/** The engine running this page: Chromium, Firefox ESR, or WebKitGTK's MiniBrowser (`safari` to Vitest). */
+export const engine = server.browser === 'safari' ? 'webkit' : (server.browser as 'chromium' | 'firefox');
+
+/** The engine's name for test titles and logs. */
+export const engineName = { chromium: 'Chromium', firefox: 'Firefox', webkit: 'WebKit' }[engine];
+
+/**
+ * Whether the engine streams request bodies: Chromium only. Firefox would send a
+ * `ReadableStream` body as the text `[object ReadableStream]`; WebKit refuses it.
+ */
+export const streamsUploads = engine === 'chromium';
+
+/** The path an upload of more than one chunk takes to an origin the page has seen speak `protocol`. */
+export const uploadPath = (protocol: 'HTTP/1.1' | 'HTTP/2'): 'xhr' | 'fetch-stream' =>
+  streamsUploads && protocol === 'HTTP/2' ? 'fetch-stream' : 'xhr';
 
 /** Both faces of the real test server: plain HTTP/1.1, and HTTPS with HTTP/2. */
 export const protocols = [

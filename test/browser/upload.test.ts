@@ -2,7 +2,16 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { InvalidTransferOptionError, type TransferEvent, transfer } from '../../lib/index.js';
 import { collect, lastOf, progressInvariants, progressOf, sequence, sleep } from '../support/collect.js';
 import { pattern } from '../support/pattern.js';
-import { forgetOrigins, meetOrigin, protocols, serverRecord, testId } from './support.js';
+import {
+  engineName,
+  forgetOrigins,
+  meetOrigin,
+  protocols,
+  serverRecord,
+  streamsUploads,
+  testId,
+  uploadPath,
+} from './support.js';
 
 const [http1, http2] = protocols;
 const KiB = 1024;
@@ -80,7 +89,7 @@ function trackLoaded(events: TransferEvent[]): number {
   return progressOf(events, 'upload-progress').at(-1)?.loaded ?? 0;
 }
 
-describe('uploads from Chromium over HTTP/1.1', () => {
+describe(`uploads from ${engineName} over HTTP/1.1`, () => {
   it('go straight to XHR, with no refused attempt, report progress, and the server receives every byte', async () => {
     const id = testId();
     const size = 24 * MiB;
@@ -126,22 +135,34 @@ describe('uploads from Chromium over HTTP/1.1', () => {
     const { events, error } = await collect(transfer({ url: `${http1.origin}/upload?id=${id}`, method: 'POST', body }));
     expect(events).toEqual([]);
     expect(error).toBeInstanceOf(InvalidTransferOptionError);
-    expect((error as Error).message).toMatch(/speaks HTTP\/1\.1, and browsers stream only over HTTP\/2/);
+    expect((error as Error).message).toMatch(
+      streamsUploads
+        ? /speaks HTTP\/1\.1, and browsers stream only over HTTP\/2/
+        : /this platform has no streamed request bodies/,
+    );
     await expect(serverRecord(http1.origin, id)).rejects.toThrow(/no record/);
   });
 
   it('measure how far XHR’s reported bytes run ahead of the server', async () => {
-    const { result, leads } = await measuredUpload(http1.origin, 64 * MiB, 16 * MiB);
+    const { id, result, leads } = await measuredUpload(http1.origin, 64 * MiB, 16 * MiB);
     expect(result.error).toBeUndefined();
-    console.info(`lead xhr/HTTP1.1 bytes: at most ${summary(leads.after)}; at least ${summary(leads.before)}`);
+    console.info(
+      `${engineName} lead xhr/HTTP1.1 bytes: at most ${summary(leads.after)}; at least ${summary(leads.before)}; ${progressOf(result.events, 'upload-progress').length} upload events`,
+    );
     expect(lastOf(result.events, 'sent').bytes).toBe(64 * MiB);
+    expect((await serverRecord(http1.origin, id)).bytesReceived).toBe(64 * MiB);
   });
 });
 
-describe('uploads from Chromium over HTTP/2', () => {
-  it('go by XHR to an origin the page has not heard from, and stream once a response showed HTTP/2', async () => {
-    const upload = () =>
-      collect(transfer({ url: `${http2.origin}/upload`, method: 'POST', body: new Blob([pattern(MiB) as BlobPart]) }));
+describe(`uploads from ${engineName} over HTTP/2`, () => {
+  it(`go by XHR to an origin the page has not heard from, and ${streamsUploads ? 'stream' : 'still by XHR'} once a response showed HTTP/2`, async () => {
+    const upload = async () => {
+      const id = testId();
+      const body = new Blob([pattern(MiB) as BlobPart]);
+      const result = await collect(transfer({ url: `${http2.origin}/upload?id=${id}`, method: 'POST', body }));
+      expect((await serverRecord(http2.origin, id)).bytesReceived).toBe(MiB);
+      return result;
+    };
     const first = await upload();
     expect(first.error).toBeUndefined();
     expect(first.events.filter((event) => event.type === 'start')).toEqual([
@@ -151,31 +172,77 @@ describe('uploads from Chromium over HTTP/2', () => {
     const second = await upload();
     expect(second.error).toBeUndefined();
     expect(second.events.filter((event) => event.type === 'start')).toEqual([
-      expect.objectContaining({ attempt: 1, transport: 'fetch-stream' }),
+      expect.objectContaining({ attempt: 1, transport: uploadPath('HTTP/2') }),
     ]);
   });
 
-  it('stream the body, counting chunks no further ahead of the server than the flow-control window allows', async () => {
-    const size = 8 * MiB;
-    await meetOrigin(http2.origin);
-    const { id, result, leads } = await measuredUpload(http2.origin, size, 2 * MiB);
-    expect(result.error).toBeUndefined();
-    expect(result.events.filter((event) => event.type === 'start')).toEqual([
-      expect.objectContaining({ attempt: 1, transport: 'fetch-stream' }),
-    ]);
-    const progress = progressOf(result.events, 'upload-progress');
-    expect(progressInvariants(progress)).toEqual([]);
-    expect(progress.every((event) => event.type === 'upload-progress' && event.granularity === 'chunk')).toBe(true);
-    expect(lastOf(result.events, 'complete').body).toEqual({ id, bytes: size, protocol: '2' });
-    console.info(`lead fetch-stream/HTTP2 bytes: at most ${summary(leads.after)}; at least ${summary(leads.before)}`);
-    expect(leads.before.length).toBeGreaterThan(10);
-    expect(leads.before.at(-1)).toBeLessThanOrEqual(HTTP2_LEAD_BOUND);
+  it.runIf(streamsUploads)(
+    'stream the body, counting chunks no further ahead of the server than the flow-control window allows',
+    async () => {
+      const size = 8 * MiB;
+      await meetOrigin(http2.origin);
+      const { id, result, leads } = await measuredUpload(http2.origin, size, 2 * MiB);
+      expect(result.error).toBeUndefined();
+      expect(result.events.filter((event) => event.type === 'start')).toEqual([
+        expect.objectContaining({ attempt: 1, transport: 'fetch-stream' }),
+      ]);
+      const progress = progressOf(result.events, 'upload-progress');
+      expect(progressInvariants(progress)).toEqual([]);
+      expect(progress.every((event) => event.type === 'upload-progress' && event.granularity === 'chunk')).toBe(true);
+      expect(lastOf(result.events, 'complete').body).toEqual({ id, bytes: size, protocol: '2' });
+      console.info(`lead fetch-stream/HTTP2 bytes: at most ${summary(leads.after)}; at least ${summary(leads.before)}`);
+      expect(leads.before.length).toBeGreaterThan(10);
+      expect(leads.before.at(-1)).toBeLessThanOrEqual(HTTP2_LEAD_BOUND);
+    },
+  );
+
+  it.skipIf(streamsUploads)(
+    'go by XHR with the browser’s upload events, and the server receives every byte',
+    async () => {
+      const size = 16 * MiB;
+      await meetOrigin(http2.origin);
+      const { id, result, leads } = await measuredUpload(http2.origin, size, 8 * MiB);
+      expect(result.error).toBeUndefined();
+      expect(result.events.filter((event) => event.type === 'start')).toEqual([
+        expect.objectContaining({ attempt: 1, transport: 'xhr' }),
+      ]);
+      const progress = progressOf(result.events, 'upload-progress');
+      expect(progressInvariants(progress)).toEqual([]);
+      expect(progress.every((event) => event.type === 'upload-progress' && event.granularity === 'browser')).toBe(true);
+      console.info(
+        `${engineName} lead xhr/HTTP2 bytes: at most ${summary(leads.after)}; at least ${summary(leads.before)}; ${progress.length} upload events`,
+      );
+      expect(lastOf(result.events, 'complete').body).toEqual({ id, bytes: size, protocol: '2' });
+    },
+  );
+});
+
+describe.each(protocols)(`XHR upload events from ${engineName} over $protocol`, ({ origin }) => {
+  it('are sampled to the configured cadence, however many the browser fires', async () => {
+    const id = testId();
+    const size = 16 * MiB;
+    const { events, error } = await collect(
+      transfer({
+        url: `${origin}/upload?id=${id}&readRate=${16 * MiB}`,
+        method: 'POST',
+        body: new Blob([pattern(size) as BlobPart]),
+        transport: 'xhr',
+        progressInterval: 50,
+      }),
+    );
+    expect(error).toBeUndefined();
+    const times = progressOf(events, 'upload-progress').map((event) => event.time);
+    const elapsed = (times.at(-1) as number) - (times[0] as number);
+    console.info(`${engineName} xhr upload events sampled: ${times.length} over ${Math.round(elapsed)} ms`);
+    // At most one per 50 ms, plus the first event and the final flush before `sent`.
+    expect(times.length).toBeLessThanOrEqual(Math.ceil(elapsed / 50) + 2);
+    expect((await serverRecord(origin, id)).bytesReceived).toBe(size);
   });
 });
 
 describe.each([
-  { ...http1, transport: 'xhr' },
-  { ...http2, transport: 'fetch-stream' },
+  { ...http1, transport: uploadPath('HTTP/1.1') },
+  { ...http2, transport: uploadPath('HTTP/2') },
 ])('an upload cancelled over $protocol ($transport)', ({ origin, transport }) => {
   it('closes the server’s request stream when unsubscribed mid-upload', async () => {
     await meetOrigin(origin);
