@@ -6,10 +6,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { forgetTransports } from '../lib/transport.js';
-import { CANCEL_CASES, type CancelledUpload, cancelUpload, caseBodies } from './support/cancel-upload.js';
+import { CANCEL_CASES, cancelRounds } from './support/cancel-upload.js';
 import { pattern } from './support/pattern.js';
 import { spinThread } from './support/spin-thread.js';
-import { storedUploads } from './support/stored-uploads.js';
 import { useNginx } from './support/use-nginx.js';
 
 const nginx = useNginx();
@@ -46,15 +45,7 @@ describe.each([
   const undiciEndsIt = ({ kind }: { kind: string }) => protocol === 'HTTP/2' && kind === 'ReadableStream';
   const cancelTwenty = async ({ kind, trigger }: (typeof CANCEL_CASES)[number]) => {
     forgetTransports();
-    const paths: string[] = [];
-    const runs: CancelledUpload[] = [];
-    const bodies = caseBodies(kind, BYTES);
-    for (let round = 0; round < ROUNDS; round++) {
-      const path = `/dav/cancel/${kind}-${trigger}-${round}-${crypto.randomUUID()}`;
-      paths.push(path);
-      runs.push(await cancelUpload(`${origin()}${path}`, bodies, trigger, round));
-    }
-    const seen = await storedUploads(origin(), nginx().h1, paths);
+    const { runs, seen } = await cancelRounds(origin(), nginx().h1, { kind, trigger }, BYTES, ROUNDS);
     console.info(
       `${logged} ${kind} ${trigger}: stored ${seen.stored.length}/${ROUNDS}, PUT statuses ${JSON.stringify(seen.statuses)}, unlogged ${seen.unlogged.length}`,
     );

@@ -12,9 +12,8 @@
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import { forgetTransports } from '../../lib/transport.js';
-import { CANCEL_CASES, type CancelledUpload, cancelUpload, caseBodies } from '../support/cancel-upload.js';
+import { CANCEL_CASES, cancelRounds } from '../support/cancel-upload.js';
 import { pattern } from '../support/pattern.js';
-import { storedUploads } from '../support/stored-uploads.js';
 import { spinWorker } from './spin-worker.js';
 import { engineName, streamsUploads } from './support.js';
 
@@ -49,15 +48,7 @@ afterEach(() => {
 
 describe.runIf(streamsUploads)('over HTTP/2', () => {
   it.each(CANCEL_CASES)('nginx stores none of 20 $kind uploads cut short by $trigger', async ({ kind, trigger }) => {
-    const paths: string[] = [];
-    const runs: CancelledUpload[] = [];
-    const bodies = caseBodies(kind, BYTES);
-    for (let round = 0; round < ROUNDS; round++) {
-      const path = `/dav/cancel/${kind}-${trigger}-${round}-${crypto.randomUUID()}`;
-      paths.push(path);
-      runs.push(await cancelUpload(`${nginx.h2}${path}`, bodies, trigger, round));
-    }
-    const seen = await storedUploads(nginx.h2, nginx.h1, paths);
+    const { runs, seen } = await cancelRounds(nginx.h2, nginx.h1, { kind, trigger }, BYTES, ROUNDS);
     console.info(
       `${engineName} ${kind} ${trigger}: stored ${seen.stored.length}/${ROUNDS}, PUT statuses ${JSON.stringify(seen.statuses)}, unlogged ${seen.unlogged.length}, unhandled rejections ${unhandled.length}`,
     );
@@ -74,15 +65,7 @@ describe.runIf(streamsUploads)('over HTTP/2', () => {
 
 describe.skipIf(streamsUploads)('over HTTP/2, by XHR', () => {
   it.each(CANCEL_CASES)('nginx stores no $kind upload cut short by $trigger but whole', async ({ kind, trigger }) => {
-    const paths: string[] = [];
-    const runs: CancelledUpload[] = [];
-    const bodies = caseBodies(kind, BYTES);
-    for (let round = 0; round < ROUNDS; round++) {
-      const path = `/dav/cancel/${kind}-${trigger}-${round}-${crypto.randomUUID()}`;
-      paths.push(path);
-      runs.push(await cancelUpload(`${nginx.h2}${path}`, bodies, trigger, round));
-    }
-    const seen = await storedUploads(nginx.h2, nginx.h1, paths);
+    const { paths, runs, seen } = await cancelRounds(nginx.h2, nginx.h1, { kind, trigger }, BYTES, ROUNDS);
     const endings = runs.map((run) => (typeof run.ending === 'string' ? run.ending : (run.ending as Error).name));
     console.info(
       `${engineName} ${kind} ${trigger}: stored ${seen.stored.length}/${ROUNDS}, PUT statuses ${JSON.stringify(seen.statuses)}, unlogged ${seen.unlogged.length}, endings ${JSON.stringify(endings)}, unhandled rejections ${unhandled.length}`,

@@ -1,4 +1,5 @@
 import { type TransferBody, transfer } from '../../lib/index.js';
+import { storedUploads, type UploadsSeen } from './stored-uploads.js';
 
 /** The body kinds of issue 10's item 1. */
 export type BodyKind = 'Blob' | 'File' | 'ArrayBuffer' | 'ReadableStream';
@@ -126,4 +127,26 @@ function sourceStream(
       source.given += CHUNK;
     },
   });
+}
+
+/**
+ * Cuts `rounds` uploads of `kind` carrying `bytes` short by `trigger`, each a PUT to a fresh path
+ * under `/dav/cancel/` of `origin`, then asks nginx (its log read through `logOrigin`) what it stored.
+ */
+export async function cancelRounds(
+  origin: string,
+  logOrigin: string,
+  { kind, trigger }: { kind: BodyKind; trigger: CancelTrigger },
+  bytes: Uint8Array,
+  rounds: number,
+): Promise<{ paths: string[]; runs: CancelledUpload[]; seen: UploadsSeen }> {
+  const paths: string[] = [];
+  const runs: CancelledUpload[] = [];
+  const bodies = caseBodies(kind, bytes);
+  for (let round = 0; round < rounds; round++) {
+    const path = `/dav/cancel/${kind}-${trigger}-${round}-${crypto.randomUUID()}`;
+    paths.push(path);
+    runs.push(await cancelUpload(`${origin}${path}`, bodies, trigger, round));
+  }
+  return { paths, runs, seen: await storedUploads(origin, logOrigin, paths) };
 }
