@@ -11,7 +11,7 @@ import { createUploadTracker } from './upload-tracker.js';
 import { methodOf } from './validate-options.js';
 
 /** The size of the chunks a body streams in, unless the caller sets `uploadChunkSize` (see there why). */
-export const DEFAULT_CHUNK_SIZE = inBrowser ? 64 * 1024 : 1024 * 1024;
+const DEFAULT_CHUNK_SIZE = inBrowser ? 64 * 1024 : 1024 * 1024;
 
 /**
  * In browsers, a body this large streams in chunks four times the default (16 steps or more):
@@ -135,10 +135,10 @@ function checkBody(body: PreparedBody, transport: TransportName, url: URL, optio
   const fail = (option: string, problem: string): never => {
     throw new InvalidTransferOptionError(option, problem, methodOf(options), String(options.url));
   };
+  const refusal = transport === 'fetch-stream' ? streamRefusal(url) : undefined;
   if (body.whole === undefined) {
     if (transport !== 'fetch-stream')
       fail('transport', `a ReadableStream body can only be streamed, not sent by ${transport}`);
-    const refusal = streamRefusal(url);
     if (refusal !== undefined)
       fail(
         'body',
@@ -147,14 +147,8 @@ function checkBody(body: PreparedBody, transport: TransportName, url: URL, optio
   }
   if (transport === 'xhr' && typeof XMLHttpRequest !== 'function')
     fail('transport', 'this platform has no XMLHttpRequest');
-  if (
-    transport === 'fetch-stream' &&
-    inBrowser &&
-    streamRefusal(url) !== undefined &&
-    options.transport !== undefined
-  ) {
-    fail('transport', `'fetch-stream' is refused here: ${streamRefusal(url)}`);
-  }
+  // Only the caller's own choice can stream a re-readable body where streams are refused.
+  if (refusal !== undefined) fail('transport', `'fetch-stream' is refused here: ${refusal}`);
   const stated = statedLength(options.headers);
   if (stated !== undefined && body.total !== undefined && Number(stated) !== body.total) {
     fail('headers', `Content-Length ${stated} does not match the body's ${body.total} bytes`);

@@ -23,7 +23,7 @@ export function originProtocol(url: URL): OriginProtocol {
 }
 
 /** Looks `origin` up in the performance timeline, newest entry first, and remembers what it finds. */
-export function learnProtocol(origin: string): OriginProtocol {
+function learnProtocol(origin: string): OriginProtocol {
   const entries = timeline();
   for (let i = entries.length - 1; i >= 0; i--) {
     const entry = entries[i] as TimingEntry;
