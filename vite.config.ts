@@ -85,7 +85,7 @@ export default defineConfig(({ mode }) => {
     server: { host: '127.0.0.1' },
     build: {
       outDir: 'dist',
-      emptyOutDir: false,
+      emptyOutDir: true,
       // Readable ESM with real names, like ky and RxJS ship: the app's bundler minifies.
       minify: false,
       sourcemap: true,

@@ -1,17 +1,4 @@
-export type { BodyOf, ExactOptions, JsonTransferOptions, ResponseTypeFor } from './body-of.js';
-export type { TimeoutLimits } from './deadlines.js';
-export type { TimeoutPhase, TransferErrorName } from './errors.js';
-export {
-  InvalidTransferOptionError,
-  isTransferError,
-  OverlongBodyError,
-  RedirectError,
-  ResponseParseError,
-  TimeoutError,
-  TransferAbortError,
-  TransferError,
-  TruncatedBodyError,
-} from './errors.js';
+export type { BodyOf, ExactOptions, JsonTransferOptions, ResponseTypeFor } from './core/body-of.js';
 export type {
   CompleteEvent,
   DownloadProgressEvent,
@@ -25,11 +12,7 @@ export type {
   TransferEvent,
   TransferEventType,
   UploadProgressEvent,
-} from './events.js';
-export { HTTPError, isHTTPError } from './http-error.js';
-export { isNetworkError, NetworkError } from './network-error.js';
-export { ofType } from './operators/of-type.js';
-export { sampleProgress } from './operators/sample-progress.js';
+} from './core/events.js';
 export type {
   KyPassThroughOptions,
   ProgressInterval,
@@ -37,10 +20,27 @@ export type {
   ResponseType,
   TransferBody,
   TransferOptions,
-} from './options.js';
-export { supportsRequestStreams } from './supports-request-streams.js';
-export { transfer } from './transfer.js';
-export { transferResult } from './transfer-result.js';
-export type { TransferStages } from './transfer-stages.js';
-export { transferStages } from './transfer-stages.js';
-export type { TransportName } from './transport.js';
+} from './core/options.js';
+export { transfer } from './core/transfer.js';
+export { transferResult } from './core/transfer-result.js';
+export type { TransferStages } from './core/transfer-stages.js';
+export { transferStages } from './core/transfer-stages.js';
+export { HTTPError, isHTTPError } from './errors/http-error.js';
+export { isNetworkError, NetworkError } from './errors/network-error.js';
+export type { TimeoutPhase, TransferErrorName } from './errors/transfer-errors.js';
+export {
+  InvalidTransferOptionError,
+  isTransferError,
+  OverlongBodyError,
+  RedirectError,
+  ResponseParseError,
+  TimeoutError,
+  TransferAbortError,
+  TransferError,
+  TruncatedBodyError,
+} from './errors/transfer-errors.js';
+export { ofType } from './operators/of-type.js';
+export { sampleProgress } from './operators/sample-progress.js';
+export type { TimeoutLimits } from './policies/deadlines.js';
+export { supportsRequestStreams } from './transports/supports-request-streams.js';
+export type { TransportName } from './transports/transport.js';

@@ -14,12 +14,12 @@ const nodes = [process.execPath, '/usr/bin/node'].filter(
 
 describe('the built package (dist/, after `npm run build`)', () => {
   it('ships readable ES module code with its source map', () => {
-    const code = readFileSync(`${dist}errors.js`, 'utf8');
-    const map = JSON.parse(readFileSync(`${dist}transfer.js.map`, 'utf8')) as { sources: string[] };
-    expect(code).toMatch(/\/\/# sourceMappingURL=errors\.js\.map\s*$/);
+    const code = readFileSync(`${dist}errors/transfer-errors.js`, 'utf8');
+    const map = JSON.parse(readFileSync(`${dist}core/transfer.js.map`, 'utf8')) as { sources: string[] };
+    expect(code).toMatch(/\/\/# sourceMappingURL=transfer-errors\.js\.map\s*$/);
     expect(code).toMatch(/\bvar TruncatedBodyError = class extends TransferError\b|\bclass TruncatedBodyError\b/);
     expect(readFileSync(`${dist}index.js`, 'utf8')).toContain('export {');
-    expect(map.sources.some((source) => source.endsWith('lib/transfer.ts'))).toBe(true);
+    expect(map.sources.some((source) => source.endsWith('lib/core/transfer.ts'))).toBe(true);
   });
 
   it.each(nodes)('runs in %s with real class names on its errors', async (node) => {

@@ -6,7 +6,7 @@ import { useMockServer } from './support/mock-server.js';
 
 // The platforms without streamed request bodies (Firefox, Safari) are simulated here through
 // the one capability check the transports depend on.
-vi.mock('../lib/supports-request-streams.js', () => ({ supportsRequestStreams: () => false }));
+vi.mock('../lib/transports/supports-request-streams.js', () => ({ supportsRequestStreams: () => false }));
 
 useMockServer();
 

@@ -5,7 +5,7 @@
  * with `allowH2`) and HTTP/1.1, and then no upload may be found or logged as stored.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { forgetTransports } from '../lib/transport.js';
+import { forgetTransports } from '../lib/transports/transport.js';
 import { CANCEL_CASES, cancelRounds } from './support/cancel-upload.js';
 import { pattern } from './support/pattern.js';
 import { spinThread } from './support/spin-thread.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createProgressMeter } from '../lib/progress-meter.js';
-import { responseTotal } from '../lib/response-total.js';
+import { responseTotal } from '../lib/bodies/response-total.js';
+import { createProgressMeter } from '../lib/progress/progress-meter.js';
 
 describe('createProgressMeter', () => {
   const KiB = 1024;

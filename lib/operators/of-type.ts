@@ -1,5 +1,5 @@
 import { filter, type OperatorFunction } from 'rxjs';
-import type { TransferEvent, TransferEventType } from '../events.js';
+import type { TransferEvent, TransferEventType } from '../core/events.js';
 
 /**
  * Keeps only the events of the given types, narrowing the event type.

@@ -1,5 +1,5 @@
 import { type MonoTypeOperatorFunction, Observable, type SchedulerLike } from 'rxjs';
-import type { ProgressInterval } from '../options.js';
+import type { ProgressInterval } from '../core/options.js';
 
 /** A frame's length where no animation frames exist (Node, workers). */
 const FRAME_FALLBACK_MS = 16;

@@ -1,4 +1,4 @@
-import type { FetchFunction } from '../transport.js';
+import type { FetchFunction } from './transport.js';
 
 /** What the XHR transport reports about the request body as the browser sends it. */
 export interface XhrUploadListener {

@@ -11,7 +11,7 @@
  * refused before any traffic.
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
-import { forgetTransports } from '../../lib/transport.js';
+import { forgetTransports } from '../../lib/transports/transport.js';
 import { CANCEL_CASES, cancelRounds } from '../support/cancel-upload.js';
 import { pattern } from '../support/pattern.js';
 import { spinWorker } from './spin-worker.js';

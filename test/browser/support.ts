@@ -1,6 +1,6 @@
 import { inject } from 'vitest';
 import { server } from 'vitest/browser';
-import { forgetTransports } from '../../lib/transport.js';
+import { forgetTransports } from '../../lib/transports/transport.js';
 
 /** The engine running this page: Chromium, Firefox ESR, or WebKitGTK's MiniBrowser (`safari` to Vitest). */
 export const engine = server.browser === 'safari' ? 'webkit' : (server.browser as 'chromium' | 'firefox');

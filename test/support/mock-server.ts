@@ -1,6 +1,6 @@
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll } from 'vitest';
-import { forgetTransports } from '../../lib/transport.js';
+import { forgetTransports } from '../../lib/transports/transport.js';
 import { handlers, resetSeen } from './handlers.js';
 
 /** Starts the mocked API for the calling test file; unhandled requests fail the test. */

@@ -1,6 +1,6 @@
 import { Agent, type Dispatcher, getGlobalDispatcher, setGlobalDispatcher } from 'undici';
 import { afterAll, beforeAll } from 'vitest';
-import { forgetTransports } from '../../lib/transport.js';
+import { forgetTransports } from '../../lib/transports/transport.js';
 import { type NginxServer, startNginx } from '../../scripts/nginx/start-nginx.ts';
 
 /**

@@ -1,5 +1,5 @@
 import type { Options as KyOptions } from 'ky';
-import type { KyPassThroughOptions, TransferOptions } from './options.js';
+import type { KyPassThroughOptions, TransferOptions } from '../core/options.js';
 
 /** The options that are fetch's own: they go into the `Request` on either path. */
 const requestKeys = [

@@ -1,6 +1,6 @@
+import type { TransferBody } from '../core/options.js';
+import { InvalidTransferOptionError } from '../errors/transfer-errors.js';
 import type { ChunkSource } from './counted-stream.js';
-import { InvalidTransferOptionError } from './errors.js';
-import type { TransferBody } from './options.js';
 
 /** A request body made ready for either kind of transport. */
 export interface PreparedBody {

@@ -1,11 +1,11 @@
 import { Observable } from 'rxjs';
+import { type TimeoutError, TransferAbortError } from '../errors/transfer-errors.js';
+import { sampleProgress } from '../operators/sample-progress.js';
+import { watchDeadlines } from '../policies/deadlines.js';
 import type { BodyOf, ExactOptions, JsonTransferOptions } from './body-of.js';
 import { createCancellation } from './cancellation.js';
-import { watchDeadlines } from './deadlines.js';
-import { type TimeoutError, TransferAbortError } from './errors.js';
 import type { CompleteEvent, TransferEvent } from './events.js';
 import { runExchange } from './exchange.js';
-import { sampleProgress } from './operators/sample-progress.js';
 import type { TransferOptions } from './options.js';
 import { methodOf, validateOptions } from './validate-options.js';
 

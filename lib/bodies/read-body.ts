@@ -1,4 +1,4 @@
-import type { ResponseType } from './options.js';
+import type { ResponseType } from '../core/options.js';
 
 /** How {@link readBody} reads one response body. */
 export interface ReadBodyOptions {

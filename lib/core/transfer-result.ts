@@ -1,6 +1,6 @@
 import { map, type Observable } from 'rxjs';
+import { ofType } from '../operators/of-type.js';
 import type { BodyOf, ExactOptions, JsonTransferOptions } from './body-of.js';
-import { ofType } from './operators/of-type.js';
 import type { TransferOptions } from './options.js';
 import { exchangeEvents } from './transfer.js';
 

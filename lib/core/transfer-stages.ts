@@ -1,4 +1,5 @@
 import { map, Observable, Subject, type SubjectLike, share } from 'rxjs';
+import { ofType } from '../operators/of-type.js';
 import type { BodyOf, ExactOptions, JsonTransferOptions } from './body-of.js';
 import type {
   CompleteEvent,
@@ -9,7 +10,6 @@ import type {
   TransferEvent,
   UploadProgressEvent,
 } from './events.js';
-import { ofType } from './operators/of-type.js';
 import type { TransferOptions } from './options.js';
 import { transfer } from './transfer.js';
 

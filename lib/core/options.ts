@@ -1,6 +1,6 @@
 import type { KyInstance, Options as KyOptions } from 'ky';
-import type { TimeoutLimits } from './deadlines.js';
-import type { TransportName } from './transport.js';
+import type { TimeoutLimits } from '../policies/deadlines.js';
+import type { TransportName } from '../transports/transport.js';
 
 /**
  * What a request body may be. A `ReadableStream` has no known total; every other kind does.

@@ -1,13 +1,13 @@
 import type { NormalizedOptions } from 'ky';
+import type { PreparedBody } from '../bodies/request-body.js';
+import { NetworkError } from '../errors/network-error.js';
+import { InvalidTransferOptionError } from '../errors/transfer-errors.js';
+import type { UploadTracker } from '../progress/upload-tracker.js';
+import { needsKy, type RequestParts, requestInit } from '../transports/ky-options.js';
+import { type FetchFunction, inBrowser, type TransportName } from '../transports/transport.js';
 import { now } from './clock.js';
-import { InvalidTransferOptionError } from './errors.js';
 import type { TransferEvent } from './events.js';
-import { needsKy, type RequestParts, requestInit } from './ky-options.js';
-import { NetworkError } from './network-error.js';
 import type { TransferOptions } from './options.js';
-import type { PreparedBody } from './request-body.js';
-import { type FetchFunction, inBrowser, type TransportName } from './transport.js';
-import type { UploadTracker } from './upload-tracker.js';
 
 /** One attempt to send the request, over one transport. */
 export interface AttemptPlan {
@@ -78,7 +78,13 @@ export async function sendAttempt(plan: AttemptPlan): Promise<SentAttempt> {
     }
   }
   // ky, and the code that drives it, are loaded only here: an app that never asks for ky's features does not pay for them.
-  return (await import('./send-through-ky.js')).sendThroughKy(plan, carrier.fetch, parts, start, () => startedAt);
+  return (await import('../transports/send-through-ky.js')).sendThroughKy(
+    plan,
+    carrier.fetch,
+    parts,
+    start,
+    () => startedAt,
+  );
 }
 
 /**
@@ -132,7 +138,7 @@ function carrierFor(plan: AttemptPlan): { body: BodyInit | undefined; fetch: Fet
     // an app should not carry XHR for the few that need it (one round trip, once per page).
     const whole = body.whole as XMLHttpRequestBodyInit;
     const fetch: FetchFunction = async (input, init) =>
-      (await import('./transports/xhr-fetch.js')).xhrFetch(whole, upload)(input, init);
+      (await import('../transports/xhr-fetch.js')).xhrFetch(whole, upload)(input, init);
     return { body: undefined, fetch };
   }
   return { body: body.whole as BodyInit, fetch: callFetch };

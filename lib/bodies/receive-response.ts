@@ -1,14 +1,14 @@
-import type { SentAttempt } from './attempt.js';
-import { now } from './clock.js';
-import { OverlongBodyError, ResponseParseError, TruncatedBodyError } from './errors.js';
-import type { CompleteEvent, StageTimings, TotalSource, TransferEvent } from './events.js';
-import { httpErrorFor } from './http-error.js';
-import { NetworkError } from './network-error.js';
-import type { TransferOptions } from './options.js';
-import { createProgressMeter } from './progress-meter.js';
+import type { SentAttempt } from '../core/attempt.js';
+import { now } from '../core/clock.js';
+import type { CompleteEvent, StageTimings, TotalSource, TransferEvent } from '../core/events.js';
+import type { TransferOptions } from '../core/options.js';
+import { httpErrorFor } from '../errors/http-error.js';
+import { NetworkError } from '../errors/network-error.js';
+import { OverlongBodyError, ResponseParseError, TruncatedBodyError } from '../errors/transfer-errors.js';
+import { createProgressMeter } from '../progress/progress-meter.js';
+import type { UploadTracker } from '../progress/upload-tracker.js';
 import { BodyReadError, type BodyResult, readBody } from './read-body.js';
 import { responseTotal } from './response-total.js';
-import type { UploadTracker } from './upload-tracker.js';
 
 const DEFAULT_MAX_ERROR_BODY = 64 * 1024;
 

@@ -1,13 +1,19 @@
+import { type CountedStream, countedStream } from '../bodies/counted-stream.js';
+import { receiveResponse } from '../bodies/receive-response.js';
+import { type PreparedBody, prepareBody } from '../bodies/request-body.js';
+import { InvalidTransferOptionError, RedirectError } from '../errors/transfer-errors.js';
+import { createUploadTracker } from '../progress/upload-tracker.js';
+import {
+  inBrowser,
+  selectTransport,
+  sizedTransport,
+  streamRefusal,
+  type TransportName,
+} from '../transports/transport.js';
 import { type AttemptPlan, type SentAttempt, sendAttempt } from './attempt.js';
 import type { Cancellation } from './cancellation.js';
-import { type CountedStream, countedStream } from './counted-stream.js';
-import { InvalidTransferOptionError, RedirectError } from './errors.js';
 import type { TransferEvent } from './events.js';
 import type { TransferOptions } from './options.js';
-import { receiveResponse } from './receive-response.js';
-import { type PreparedBody, prepareBody } from './request-body.js';
-import { inBrowser, selectTransport, sizedTransport, streamRefusal, type TransportName } from './transport.js';
-import { createUploadTracker } from './upload-tracker.js';
 import { methodOf } from './validate-options.js';
 
 /** The size of the chunks a body streams in, unless the caller sets `uploadChunkSize` (see there why). */

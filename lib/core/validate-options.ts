@@ -1,6 +1,6 @@
-import { InvalidTransferOptionError } from './errors.js';
+import { describe } from '../bodies/request-body.js';
+import { InvalidTransferOptionError } from '../errors/transfer-errors.js';
 import type { TransferOptions } from './options.js';
-import { describe } from './request-body.js';
 import { resolveUrl } from './resolve-url.js';
 
 const phases = ['total', 'headers', 'upload', 'download'];

@@ -1,4 +1,4 @@
-import type { ProgressFields } from './events.js';
+import type { ProgressFields } from '../core/events.js';
 
 /** How far back the rate looks, in milliseconds. */
 const RATE_WINDOW_MS = 1000;

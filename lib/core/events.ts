@@ -1,4 +1,4 @@
-import type { TransportName } from './transport.js';
+import type { TransportName } from '../transports/transport.js';
 
 /** Where a download's `total` came from, or `undefined` when no trustworthy total exists. */
 export type TotalSource = 'content-length' | 'size-hint';

@@ -1,5 +1,5 @@
+import type { PreparedBody } from '../bodies/request-body.js';
 import { forgetProtocols, originProtocol } from './origin-protocol.js';
-import type { PreparedBody } from './request-body.js';
 import { supportsRequestStreams } from './supports-request-streams.js';
 
 /**

@@ -1,5 +1,5 @@
-import { TimeoutError, type TimeoutPhase } from './errors.js';
-import type { TransferEvent } from './events.js';
+import type { TransferEvent } from '../core/events.js';
+import { TimeoutError, type TimeoutPhase } from '../errors/transfer-errors.js';
 
 /**
  * The limits of the `timeout` option, in milliseconds; `false` turns one off.

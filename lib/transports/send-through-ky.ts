@@ -1,10 +1,10 @@
 import ky, { type Options as KyOptions, type NormalizedOptions } from 'ky';
-import { type AttemptPlan, refusal, refusedOption, type SentAttempt } from './attempt.js';
+import { type AttemptPlan, refusal, refusedOption, type SentAttempt } from '../core/attempt.js';
+import type { TransferOptions } from '../core/options.js';
+import { type Check, checkPresent, isPairs, isPlainObject } from '../core/validate-options.js';
+import { NetworkError } from '../errors/network-error.js';
 import { type RequestParts, requestInit } from './ky-options.js';
-import { NetworkError } from './network-error.js';
-import type { TransferOptions } from './options.js';
 import type { FetchFunction } from './transport.js';
-import { type Check, checkPresent, isPairs, isPlainObject } from './validate-options.js';
 
 const isFunction = (value: unknown) => typeof value === 'function';
 const isParam = (value: unknown) =>

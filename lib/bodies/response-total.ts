@@ -1,4 +1,4 @@
-import type { TotalSource } from './events.js';
+import type { TotalSource } from '../core/events.js';
 
 /** A download total and where it came from, or both `undefined`. */
 export interface ResponseTotal {

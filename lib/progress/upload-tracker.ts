@@ -1,5 +1,5 @@
-import { now } from './clock.js';
-import type { TransferEvent, UploadProgressEvent } from './events.js';
+import { now } from '../core/clock.js';
+import type { TransferEvent, UploadProgressEvent } from '../core/events.js';
 import { createProgressMeter } from './progress-meter.js';
 
 /** Reports one attempt's upload: progress as bytes go, then `sent`. */
