@@ -5,6 +5,7 @@ export type {
   HeadersEvent,
   ProgressEvent,
   ProgressFields,
+  RetryEvent,
   SentEvent,
   StageTimings,
   StartEvent,
@@ -42,5 +43,6 @@ export {
 export { ofType } from './operators/of-type.js';
 export { sampleProgress } from './operators/sample-progress.js';
 export type { TimeoutLimits } from './policies/deadlines.js';
+export type { RetryPolicy } from './policies/retry-policy.js';
 export { supportsRequestStreams } from './transports/supports-request-streams.js';
 export type { TransportName } from './transports/transport.js';

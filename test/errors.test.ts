@@ -18,7 +18,7 @@ useMockServer();
 
 describe('failures', () => {
   it.each([404, 500])('fails a %i with ky’s HTTPError carrying status, headers and the body text', async (status) => {
-    const { events, error } = await collect(transfer({ url: `${API}/status/${status}` }));
+    const { events, error } = await collect(transfer({ url: `${API}/status/${status}`, retry: false }));
     expect(sequence(events)).toEqual(['start', 'headers']);
     expect(error).toBeInstanceOf(HTTPError);
     expect(isHTTPError(error)).toBe(true);
@@ -36,7 +36,7 @@ describe('failures', () => {
   });
 
   it('fails a network error with ky’s NetworkError, whose cause is the platform error', async () => {
-    const { events, error } = await collect(transfer({ url: `${API}/network-error` }));
+    const { events, error } = await collect(transfer({ url: `${API}/network-error`, retry: false }));
     expect(sequence(events)).toEqual(['start']);
     expect(error).toBeInstanceOf(NetworkError);
     expect((error as NetworkError).cause).toBeInstanceOf(TypeError);
@@ -45,7 +45,7 @@ describe('failures', () => {
 
   it('fails a body shorter than its Content-Length, never completing', async () => {
     const { events, error, completed } = await collect(
-      transfer({ url: `${API}/truncated`, responseType: 'arrayBuffer', progressInterval: 0 }),
+      transfer({ url: `${API}/truncated`, responseType: 'arrayBuffer', progressInterval: 0, retry: false }),
     );
     expect(completed).toBe(false);
     expect(sequence(events)).toEqual(['start', 'headers', 'download-progress+']);

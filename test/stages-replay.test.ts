@@ -98,7 +98,7 @@ describe('what transferStages replays to late subscribers', () => {
   });
 
   it('replays the events and then the error of a failed exchange', async () => {
-    const stages = transferStages({ url: `${API}/status/503` });
+    const stages = transferStages({ url: `${API}/status/503`, retry: false });
     await expect(lastValueFrom(stages.events$)).rejects.toBeInstanceOf(HTTPError);
     const late: string[] = [];
     const error = await new Promise((resolve) =>

@@ -53,7 +53,7 @@ describe('stages of one transfer', () => {
   });
 
   it('fails every stage with the one error of the exchange', async () => {
-    const stages = transferStages({ url: `${API}/status/503` });
+    const stages = transferStages({ url: `${API}/status/503`, retry: false });
     const outcomes = await Promise.allSettled([
       lastValueFrom(stages.headers$),
       lastValueFrom(stages.downloadProgress$),

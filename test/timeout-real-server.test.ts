@@ -22,7 +22,7 @@ describe('the timeout limits against the real test server', () => {
     const id = crypto.randomUUID();
     const startedAt = performance.now();
     const { error } = await collect(
-      transfer({ url: `${server.http1}/slow-headers?id=${id}&ms=20000`, timeout: { headers: LIMIT } }),
+      transfer({ url: `${server.http1}/slow-headers?id=${id}&ms=20000`, timeout: { headers: LIMIT }, retry: false }),
     );
     expect(error).toMatchObject({ name: 'TimeoutError', phase: 'headers' });
     expect(performance.now() - startedAt).toBeLessThan(WITHIN);
@@ -36,6 +36,7 @@ describe('the timeout limits against the real test server', () => {
         url: `${server.http1}/download?id=${id}&size=1000000&stallAt=500000`,
         responseType: 'none',
         timeout: { download: LIMIT },
+        retry: false,
       }),
     );
     expect(error).toMatchObject({ name: 'TimeoutError', phase: 'download', downloaded: 500000 });
@@ -49,6 +50,7 @@ describe('the timeout limits against the real test server', () => {
       transfer({
         url: `${server.http1}/download?id=${id}&size=100000&stallAt=100&status=500`,
         timeout: { download: LIMIT },
+        retry: false,
       }),
     );
     expect(events.map((event) => event.type)).toEqual(['start', 'headers']);

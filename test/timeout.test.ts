@@ -44,7 +44,11 @@ function stallingBody() {
 // socket completes an aborted response afterwards, and undici asserts on it (`assert(!this.aborted)`).
 describe('the timeout limits', () => {
   it('end headers that never come with a TimeoutError of phase headers, and the server sees the abort', async () => {
-    const { events, error, elapsed } = await timed({ url: `${API}/slow-headers`, timeout: { headers: LIMIT } });
+    const { events, error, elapsed } = await timed({
+      url: `${API}/slow-headers`,
+      timeout: { headers: LIMIT },
+      retry: false,
+    });
     expect(sequence(events)).toEqual(['start']);
     expect(error).toBeInstanceOf(TimeoutError);
     expect(isTransferError(error, 'TimeoutError')).toBe(true);

@@ -11,7 +11,10 @@ interface EventBase {
 
 /** Fields shared by both kinds of progress event. */
 export interface ProgressFields {
-  /** Bytes counted so far. Never decreases within one exchange, never exceeds `total`. */
+  /**
+   * Bytes counted so far, never above `total`. Never decreases within one attempt (from one `start`
+   * to the next); each attempt counts its own bytes from 0.
+   */
   readonly loaded: number;
   /** Total bytes when it is trustworthy, otherwise `undefined` (never invented). */
   readonly total: number | undefined;
@@ -33,7 +36,7 @@ export interface ProgressFields {
 /** The exchange began: the request is about to be handed to the transport. */
 export interface StartEvent extends EventBase {
   readonly type: 'start';
-  /** 1 for the first attempt; higher when the exchange is re-sent. */
+  /** 1 for the first attempt; one more for each that follows (a retry, or an upload re-sent whole). */
   readonly attempt: number;
   readonly method: string;
   /** The absolute URL requested, after ky's prefix and search params. */
@@ -96,7 +99,28 @@ export interface DownloadProgressEvent extends EventBase, ProgressFields {
   readonly totalSource: TotalSource | undefined;
 }
 
-/** Times (as in {@link StartEvent.time}) at which each stage was reached. */
+/**
+ * An attempt failed and the retry policy lets another go (see `TransferOptions.retry`): the next
+ * `start` follows after `delay`, and, in a browser that reports itself offline, once it is online again.
+ */
+export interface RetryEvent extends EventBase {
+  readonly type: 'retry';
+  /** The `attempt` of the `start` that follows. */
+  readonly attempt: number;
+  /**
+   * Milliseconds until it: the server's `Retry-After` (or rate-limit reset), capped by
+   * `retry.maxRetryAfter`, or else the backoff with its jitter.
+   */
+  readonly delay: number;
+  /** Where `delay` came from. */
+  readonly delaySource: 'retry-after' | 'backoff';
+  /** Why the attempt failed: what the exchange would have ended with. */
+  readonly error: unknown;
+  /** The browser reported itself offline: the next attempt also waits for its `online` event. */
+  readonly offline: boolean;
+}
+
+/** Times (as in {@link StartEvent.time}) at which each stage was reached, in the attempt that completed. */
 export interface StageTimings {
   readonly start: number;
   /** Absent when the request had no body, or the response began before the body had gone. */
@@ -127,7 +151,8 @@ export interface CompleteEvent<T> extends EventBase {
  * The order is fixed, and tests enforce it:
  *
  * ```text
- * start, upload-progress*, sent, headers, download-progress*, complete
+ * (start, upload-progress*, sent?, (headers, download-progress*)?, retry)*,
+ *  start, upload-progress*, sent?, headers, download-progress*, complete
  * ```
  *
  * - `upload-progress` and `sent` appear only when the request has a body. `sent` is left out
@@ -136,8 +161,12 @@ export interface CompleteEvent<T> extends EventBase {
  * - When the server answers a streamed body with a redirect or 411 Length Required without
  *   taking it, the body goes once more, whole: attempt 1's `start, upload-progress*, sent?` are
  *   followed by attempt 2's `start` (another `transport`) and its own `upload-progress*, sent`,
- *   counted from 0, then `headers, …`. Nothing else is ever sent twice.
- * - Within one attempt's upload, and within the download, `loaded` never decreases; when the total is known, the last progress
+ *   counted from 0, then `headers, …`.
+ * - An attempt that fails where the retry policy allows another is followed by `retry` and a new
+ *   `start` (see `TransferOptions.retry`). Each attempt's progress counts from 0: within an
+ *   attempt, `loaded` never decreases. Nothing that a server may have seen is sent again unless the
+ *   policy says so (by default only the idempotent methods go again).
+ * - Within one attempt's upload, and within its download, `loaded` never decreases; when the total is known, the last progress
  *   event equals it, and a 100% event is reported exactly once. A body that runs past its
  *   total fails with an `OverlongBodyError` before any figure above it.
  * - Any event may instead be followed by an error (a {@link TransferError} subclass) on the
@@ -157,6 +186,7 @@ export type TransferEvent<T = unknown> =
   | SentEvent
   | HeadersEvent
   | DownloadProgressEvent
+  | RetryEvent
   | CompleteEvent<T>;
 
 /** The `type` strings of {@link TransferEvent}, in lifecycle order. */

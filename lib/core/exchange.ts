@@ -1,6 +1,6 @@
 import { type CountedStream, countedStream } from '../bodies/counted-stream.js';
 import { receiveResponse } from '../bodies/receive-response.js';
-import { type PreparedBody, prepareBody } from '../bodies/request-body.js';
+import { describe, type PreparedBody, prepareBody } from '../bodies/request-body.js';
 import { InvalidTransferOptionError, RedirectError } from '../errors/transfer-errors.js';
 import { createUploadTracker } from '../progress/upload-tracker.js';
 import {
@@ -13,7 +13,7 @@ import {
 import { type AttemptPlan, type SentAttempt, sendAttempt } from './attempt.js';
 import type { Cancellation } from './cancellation.js';
 import type { TransferEvent } from './events.js';
-import type { TransferOptions } from './options.js';
+import type { TransferBody, TransferOptions } from './options.js';
 import { methodOf } from './validate-options.js';
 
 /** The size of the chunks a body streams in, unless the caller sets `uploadChunkSize` (see there why). */
@@ -45,15 +45,16 @@ export async function runExchange(
   url: URL,
   emit: (event: TransferEvent<unknown>) => void,
   cancellation: Cancellation,
+  firstAttempt = 1,
 ): Promise<void> {
   const method = methodOf(options);
   const owner = { method, url: String(options.url) };
   // Awaited even without a body: no event may arrive before `subscribe` has returned.
-  const body = await prepareBody(options.body, options.json, owner);
+  const body = await prepareBody(bodySource(options, owner), options.json, owner);
   const chunkSize = options.uploadChunkSize ?? defaultChunkSize(body?.total);
   let transport = selectTransport(body, url, options.transport, chunkSize);
   if (body !== undefined) checkBody(body, transport, url, options);
-  for (let attempt = 1; ; attempt++) {
+  for (let attempt = firstAttempt; ; attempt++) {
     const granularity = transport === 'xhr' ? 'browser' : 'chunk';
     const upload = body === undefined ? undefined : createUploadTracker(body.total, granularity, emit);
     const counted =
@@ -64,7 +65,7 @@ export async function runExchange(
     const sent = await sendCounted({ ...plan, stream: counted?.stream }, counted, cancellation);
     if (
       counted !== undefined &&
-      attempt === 1 &&
+      attempt === firstAttempt &&
       answeredUntaken(sent.response, body as PreparedBody, options, counted)
     ) {
       await sent.response.body?.cancel().catch(() => undefined);
@@ -79,6 +80,19 @@ export async function runExchange(
       counted?.release(answeredEarly, true);
     }
   }
+}
+
+/** The body this attempt sends: a body function's fresh stream, checked as the option would be. */
+function bodySource(options: TransferOptions, owner: { method: string; url: string }): TransferBody | undefined {
+  if (typeof options.body !== 'function') return options.body;
+  const made: unknown = options.body();
+  if (made instanceof ReadableStream && !made.locked) return made;
+  throw new InvalidTransferOptionError(
+    'body',
+    `expected the body function to return an unlocked ReadableStream, got ${describe(made)}`,
+    owner.method,
+    owner.url,
+  );
 }
 
 const answeredEarly = new DOMException('The server answered before the request body was sent', 'AbortError');

@@ -1,5 +1,6 @@
 import type { KyInstance, Options as KyOptions } from 'ky';
 import type { TimeoutLimits } from '../policies/deadlines.js';
+import type { RetryPolicy } from '../policies/retry-policy.js';
 import type { TransportName } from '../transports/transport.js';
 
 /**
@@ -78,8 +79,12 @@ export interface TransferOptions<J = unknown> extends KyPassThroughOptions {
   url: string | URL;
   /** @default 'GET' */
   method?: string | undefined;
-  /** The request body; see {@link TransferBody}. Exclusive with `json`. */
-  body?: TransferBody | undefined;
+  /**
+   * The request body; see {@link TransferBody}. Exclusive with `json`. A function that returns a
+   * fresh `ReadableStream` is called once per attempt: the only way a stream body can be retried
+   * (a stream is read once, and nothing is buffered for a retry).
+   */
+  body?: TransferBody | (() => ReadableStream<Uint8Array>) | undefined;
   /** A value sent as JSON (`Content-Type: application/json`). Exclusive with `body`. */
   json?: J | undefined;
   /**
@@ -141,6 +146,14 @@ export interface TransferOptions<J = unknown> extends KyPassThroughOptions {
    * @default { total: false, headers: 60000, upload: 30000, download: 30000 }
    */
   timeout?: TimeoutLimits | false | undefined;
+  /**
+   * When a failed attempt goes again, and after how long: a {@link RetryPolicy}, a number (its
+   * `limit`), or `false` for never. Each retry is announced by a `retry` event; the body is read
+   * again from its source (a `ReadableStream` only through a body function); a request that a
+   * server may have seen goes again only for the idempotent methods, unless the policy says so.
+   * @default { limit: 2 } with the defaults of {@link RetryPolicy}
+   */
+  retry?: RetryPolicy | number | false | undefined;
   /** Ends the exchange with a {@link TransferAbortError} when aborted. */
   signal?: AbortSignal | undefined;
   /**

@@ -5,6 +5,7 @@ import type {
   CompleteEvent,
   DownloadProgressEvent,
   HeadersEvent,
+  RetryEvent,
   SentEvent,
   StartEvent,
   TransferEvent,
@@ -28,6 +29,8 @@ export interface TransferStages<T> {
   readonly sent$: Observable<SentEvent>;
   readonly headers$: Observable<HeadersEvent>;
   readonly downloadProgress$: Observable<DownloadProgressEvent>;
+  /** Each retry, before the `start` of the attempt it announces. */
+  readonly retry$: Observable<RetryEvent>;
   readonly complete$: Observable<CompleteEvent<T>>;
   /** The response body, once. */
   readonly result$: Observable<T>;
@@ -64,6 +67,7 @@ export function transferStages(options: TransferOptions): TransferStages<unknown
     sent$: events$.pipe(ofType('sent')),
     headers$: events$.pipe(ofType('headers')),
     downloadProgress$: events$.pipe(ofType('download-progress')),
+    retry$: events$.pipe(ofType('retry')),
     complete$,
     result$: complete$.pipe(map((event) => event.body)),
   };

@@ -2,8 +2,9 @@ import { Observable } from 'rxjs';
 import { type TimeoutError, TransferAbortError } from '../errors/transfer-errors.js';
 import { sampleProgress } from '../operators/sample-progress.js';
 import { watchDeadlines } from '../policies/deadlines.js';
+import { retryAttempts } from '../policies/retry-attempts.js';
 import type { BodyOf, ExactOptions, JsonTransferOptions } from './body-of.js';
-import { createCancellation } from './cancellation.js';
+import { type Cancellation, createCancellation } from './cancellation.js';
 import type { CompleteEvent, TransferEvent } from './events.js';
 import { runExchange } from './exchange.js';
 import type { TransferOptions } from './options.js';
@@ -60,18 +61,24 @@ export function exchangeEvents(options: TransferOptions): Observable<TransferEve
       subscriber.error(aborted());
       return;
     }
-    const cancellation = createCancellation();
+    // The exchange's end (unsubscribe, the caller's signal, the `total` limit) stops the retry
+    // wait and the attempt under way; a phase limit stops only its attempt, which may go again.
+    const ended = new AbortController();
+    let attempt: Cancellation | undefined;
     let timedOut: TimeoutError | undefined;
-    const deadlines = watchDeadlines(
-      options.timeout,
-      { method: methodOf(options), url: String(options.url) },
-      (error) => {
-        timedOut = error;
-        // The platform's own reason for a timed-out signal (as `AbortSignal.timeout` gives); the caller gets `error`.
-        cancellation.abort(new DOMException(error.message, 'TimeoutError'));
-      },
-    );
-    const onCallerAbort = () => cancellation.abort(callerSignal?.reason);
+    const end = (reason: unknown) => {
+      ended.abort(reason);
+      attempt?.abort(reason);
+    };
+    const owner = { method: methodOf(options), url: String(options.url) };
+    const deadlines = watchDeadlines(options.timeout, owner, (error) => {
+      timedOut = error;
+      // The platform's own reason for a timed-out signal (as `AbortSignal.timeout` gives); the caller gets `error`.
+      const reason = new DOMException(error.message, 'TimeoutError');
+      if (error.phase === 'total') end(reason);
+      else attempt?.abort(reason);
+    });
+    const onCallerAbort = () => end(callerSignal?.reason);
     callerSignal?.addEventListener('abort', onCallerAbort, { once: true });
     const release = () => callerSignal?.removeEventListener('abort', onCallerAbort);
     let settled = false;
@@ -83,12 +90,28 @@ export function exchangeEvents(options: TransferOptions): Observable<TransferEve
       settled = true;
       subscriber.next(handOver(event, callerSignal, release));
     };
-    runExchange(options, url, emit, cancellation).then(
+    const run = (first: number, emitting: typeof emit) => {
+      attempt = createCancellation();
+      timedOut = undefined;
+      return runExchange(options, url, emitting, attempt, first).catch((error: unknown) => {
+        throw timedOut ?? error;
+      });
+    };
+    retryAttempts({
+      options,
+      method: owner.method,
+      run,
+      emit,
+      signal: ended.signal,
+      remaining: deadlines.remaining,
+    }).then(
       () => subscriber.complete(),
       (error: unknown) => {
         settled = true;
         deadlines.stop();
         release();
+        // A sink the body never reached is aborted here (a body read aborts its own).
+        if (options.sink?.locked === false) options.sink.abort(error).catch(() => undefined);
         subscriber.error(timedOut ?? (callerSignal?.aborted ? aborted() : error));
       },
     );
@@ -97,7 +120,7 @@ export function exchangeEvents(options: TransferOptions): Observable<TransferEve
       settled = true;
       deadlines.stop();
       release();
-      cancellation.abort(new DOMException('The transfer was unsubscribed', 'AbortError'));
+      end(new DOMException('The transfer was unsubscribed', 'AbortError'));
     };
   });
 }

@@ -25,6 +25,20 @@ export const isPlainObject = (value: unknown): value is Record<string, unknown> 
 export const isPairs = (value: unknown, isPart: (part: unknown) => boolean) =>
   Array.isArray(value) && value.every((pair) => Array.isArray(pair) && pair.length === 2 && pair.every(isPart));
 
+/** A wait `setTimeout` keeps, 0 included. */
+const isWait = (value: unknown) => value === 0 || isDelay(value);
+const retryFields: Record<string, (value: unknown) => boolean> = {
+  limit: count(0),
+  methods: (value) => Array.isArray(value) && value.every((method) => typeof method === 'string' && token.test(method)),
+  statusCodes: (value) =>
+    Array.isArray(value) && value.every((code) => Number.isInteger(code) && code >= 100 && code <= 599),
+  timeouts: (value) => typeof value === 'boolean',
+  delay: isWait,
+  maxDelay: isWait,
+  maxRetryAfter: isWait,
+  shouldRetry: (value) => typeof value === 'function',
+};
+
 export type Check = readonly [valid: (value: unknown, options: TransferOptions) => boolean, expected: string];
 
 /**
@@ -48,6 +62,17 @@ const checks: { readonly [K in keyof TransferOptions]?: Check } = {
   progressInterval: [(value) => value === 'frame' || count(0)(value), "a safe integer >= 0 or 'frame'"],
   sizeHintHeader: [(value) => typeof value === 'string' && token.test(value), 'a header name'],
   signal: [(value) => value instanceof AbortSignal, 'an AbortSignal'],
+  retry: [
+    (value) =>
+      value === false ||
+      count(0)(value) ||
+      (isPlainObject(value) &&
+        Object.entries(value).every(
+          ([field, setting]) =>
+            setting === undefined || (Object.hasOwn(retryFields, field) && retryFields[field]?.(setting)),
+        )),
+    'false, a retry limit >= 0, or { limit, methods, statusCodes, timeouts, delay, maxDelay, maxRetryAfter, shouldRetry } (waits 0 to 2^31-1 ms)',
+  ],
   timeout: [
     (value) =>
       value === false ||
@@ -84,6 +109,7 @@ export function validateOptions(options: TransferOptions): URL {
   const supported =
     body === undefined ||
     typeof body === 'string' ||
+    typeof body === 'function' ||
     ArrayBuffer.isView(body) ||
     bodyTypes.some((type) => body instanceof type);
   expect('body', supported, 'a supported body', body);

@@ -30,13 +30,16 @@ export interface Deadlines {
   readonly observe: (event: TransferEvent<unknown>) => void;
   /** Clears every timer; after this nothing expires. */
   readonly stop: () => void;
+  /** Milliseconds left before the `total` limit: `Infinity` without one. */
+  readonly remaining: () => number;
 }
 
 /**
  * Arms the limits of `timeout` (merged over {@link DEFAULT_TIMEOUTS}; `false` turns all off) for
  * one exchange of `method` to `url`. Browsers slow timers down in a background tab (to once a
  * second, and once a minute after five hidden minutes in Chromium) and do not run them in a
- * suspended worker: a limit can then end later than set, never earlier.
+ * suspended worker: a limit can then end later than set, never earlier. The phase limits apply
+ * to each attempt anew (a `retry` clears them); `total` spans every attempt and retry delay.
  */
 export function watchDeadlines(
   timeout: TimeoutLimits | false | undefined,
@@ -47,9 +50,10 @@ export function watchDeadlines(
   const moved = { up: 0, down: 0 };
   // Only a streamed or XHR upload reports progress on its way; a whole body counts as headers time.
   let watchesUpload = false;
+  const limitOf = (phase: TimeoutPhase) => (timeout === false ? false : (timeout?.[phase] ?? DEFAULT_TIMEOUTS[phase]));
   const arm = (phase: TimeoutPhase) => {
     clear(phase);
-    const limit = timeout === false ? false : (timeout?.[phase] ?? DEFAULT_TIMEOUTS[phase]);
+    const limit = limitOf(phase);
     if (typeof limit !== 'number') return;
     const fire = () => {
       stop();
@@ -66,6 +70,8 @@ export function watchDeadlines(
     timers.clear();
   };
   arm('total');
+  const total = limitOf('total');
+  const endsAt = typeof total === 'number' ? performance.now() + total : Number.POSITIVE_INFINITY;
   const observe = (event: TransferEvent<unknown>) => {
     if (event.type === 'start') {
       watchesUpload = event.transport !== 'fetch';
@@ -84,7 +90,10 @@ export function watchDeadlines(
     } else if (event.type === 'download-progress') {
       moved.down = event.loaded;
       arm('download');
+    } else if (event.type === 'retry') {
+      for (const phase of ['headers', 'upload', 'download'] as const) clear(phase);
+      moved.up = moved.down = 0;
     } else stop();
   };
-  return { observe, stop };
+  return { observe, stop, remaining: () => endsAt - performance.now() };
 }

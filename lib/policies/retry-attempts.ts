@@ -1,0 +1,61 @@
+import { now } from '../core/clock.js';
+import type { TransferEvent } from '../core/events.js';
+import type { TransferOptions } from '../core/options.js';
+import { retryRules } from './retry-policy.js';
+import { retryVerdict } from './retry-verdict.js';
+import { isOffline, waitToRetry } from './wait-to-retry.js';
+
+/** What the exchange gives the retry loop. */
+export interface AttemptLoop {
+  readonly options: TransferOptions;
+  readonly method: string;
+  /** Runs one attempt (an upload re-sent whole included), its first `start` numbered `attempt`, emitting to `emit`. */
+  readonly run: (attempt: number, emit: (event: TransferEvent<unknown>) => void) => Promise<void>;
+  readonly emit: (event: TransferEvent<unknown>) => void;
+  /** Aborted when the whole exchange ends (unsubscribe, the caller's signal, the `total` limit). */
+  readonly signal: AbortSignal;
+  /** Milliseconds left before the `total` limit. */
+  readonly remaining: () => number;
+}
+
+/**
+ * Runs attempts until one completes, or a failure that the `retry` policy does not retry: that one
+ * is thrown, once, with `notRetried` saying why (when the policy was asked). Between two attempts
+ * it emits `retry` and waits; the exchange's end (its `signal`) stops the wait at once. Nothing is
+ * held for a retry: each attempt reads its body again from the source.
+ */
+export async function retryAttempts({ options, method, run, emit, signal, remaining }: AttemptLoop): Promise<void> {
+  const rules = retryRules(options.retry);
+  let attempt = 1;
+  const counting = (event: TransferEvent<unknown>) => {
+    if (event.type === 'start') attempt = event.attempt;
+    emit(event);
+  };
+  for (let retries = 0; ; retries++) {
+    try {
+      return await run(retries === 0 ? 1 : attempt + 1, counting);
+    } catch (error) {
+      if (signal.aborted || rules.limit === 0) throw error;
+      const verdict = await retryVerdict(
+        { error, attempt, retries, method, unrepeatable: unrepeatable(options), remaining: remaining() },
+        rules,
+      );
+      if (signal.aborted) throw error;
+      if (typeof verdict === 'string') {
+        if (error instanceof Object) (error as { notRetried?: string }).notRetried = verdict;
+        throw error;
+      }
+      emit({ type: 'retry', time: now(), attempt: attempt + 1, ...verdict, error, offline: isOffline() });
+      await waitToRetry(verdict.delay, signal);
+    }
+  }
+}
+
+/** Why the request cannot go again, whatever the policy says; `undefined` when it can. */
+function unrepeatable({ body, sink }: TransferOptions): string | undefined {
+  if (body instanceof ReadableStream)
+    return 'a ReadableStream body is sent once: give `body: () => stream` to retry it';
+  // The writer taken by a body read is kept: a locked sink holds part of a body, or was aborted.
+  if (sink?.locked) return 'the sink has already been written to';
+  return undefined;
+}
