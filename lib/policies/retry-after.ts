@@ -29,8 +29,9 @@ function delayOf(value: string, now: number, mayBeTime: boolean): number | undef
     const seconds = Number(text);
     return Math.max(0, mayBeTime && seconds >= UNIX_TIME ? seconds * 1000 - now : seconds * 1000);
   }
-  // An HTTP date: IMF-fixdate, or the obsolete RFC 850 and asctime forms, which Date parses too.
+  // An HTTP date: IMF-fixdate, or the obsolete RFC 850 and asctime forms, which Date parses too
+  // (asctime has no zone: it is GMT, not the local time Date would take it for).
   if (!/^[A-Za-z]{3}/.test(text)) return undefined;
-  const time = Date.parse(text);
+  const time = Date.parse(/ GMT$/.test(text) ? text : `${text} GMT`);
   return Number.isNaN(time) ? undefined : Math.max(0, time - now);
 }
