@@ -13,13 +13,13 @@ import { build, type Rollup } from 'vite';
 
 /**
  * Start bytes (gzipped, over the baseline) each app may cost, so that growth fails CI; raise one only with a reason in
- * BENCHMARKS.md. `transferResult` is held to issue 10's target (it carries no progress sampling: 8,106 B with the
- * default timeouts); `transfer` and everything to the figures measured (8,373 B, 11,403 B) and a little room. ky
+ * BENCHMARKS.md. Each is the figure measured with retries on by default (9,946 B, 10,191 B, 13,164 B; issue 11 added
+ * about 1.85 kB, and loading the retry policy on demand would fail offline, when it is needed) and a little room. ky
  * (about 8.7 kB) loads on demand, only for hooks, searchParams or a ky instance (its entry module creates its default
  * instance at load, so rx-transfer has its own HTTPError and NetworkError classes), and the XHR transport (about
  * 0.6 kB) on its first use.
  */
-const BUDGETS = { transferResult: 8192, transfer: 8448, everything: 11_520 } as const;
+const BUDGETS = { transferResult: 10_112, transfer: 10_368, everything: 13_312 } as const;
 /** Issue 10's target for an app that uses `transferResult` alone. */
 const TARGET = 8192;
 
