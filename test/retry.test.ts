@@ -455,6 +455,25 @@ describe('retries: limits and cancellation', () => {
     await new Promise((resolve) => setTimeout(resolve, 1200));
     expect(requests).toHaveLength(1);
   });
+
+  it('ends with TransferAbortError, not the timeout before it, when the signal aborts during the delay', async () => {
+    vi.spyOn(Math, 'random').mockReturnValue(0.999);
+    const requests = flaky(async () => {
+      await delay('infinite');
+      return HttpResponse.text('never');
+    }, ok);
+    const controller = new AbortController();
+    const outcome = collect(
+      transfer({ url: `${API}/flaky`, signal: controller.signal, timeout: { headers: 100 }, retry: { delay: 5000 } }),
+    );
+    await vi.waitFor(() => expect(requests).toHaveLength(1));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    controller.abort();
+    const { events, error } = await outcome;
+    expect(sequence(events)).toEqual(['start', 'retry']);
+    expect(error).toBeInstanceOf(TransferAbortError);
+    expect(requests).toHaveLength(1);
+  });
 });
 
 describe('the retry option is checked before any traffic', () => {

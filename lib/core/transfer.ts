@@ -92,9 +92,10 @@ export function exchangeEvents(options: TransferOptions): Observable<TransferEve
     };
     const run = (first: number, emitting: typeof emit) => {
       attempt = createCancellation();
-      timedOut = undefined;
       return runExchange(options, url, emitting, attempt, first).catch((error: unknown) => {
-        throw timedOut ?? error;
+        const failure = timedOut ?? error;
+        timedOut = undefined;
+        throw failure;
       });
     };
     retryAttempts({
