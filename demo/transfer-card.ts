@@ -85,6 +85,10 @@ export function createTransferCard(
         part<HTMLSpanElement>('.rate').textContent = event.rate === undefined ? '' : `${formatBytes(event.rate)}/s`;
         part<HTMLSpanElement>('.eta').textContent = event.eta === undefined ? '' : `${formatSeconds(event.eta)} left`;
       }
+      if (event.type === 'retry') {
+        state.textContent = `retrying (attempt ${event.attempt})${event.offline ? ': waiting to be online' : ''}`;
+        announce(`${title}: retrying`);
+      }
       if (event.type === 'complete') {
         bar.value = 100;
         if (event.prefix !== undefined) showPreview(part<HTMLDivElement>('.extra'), event.prefix);
@@ -119,6 +123,8 @@ function describeEvent(event: TransferEvent): string {
       return `sent ${formatBytes(event.bytes)}`;
     case 'headers':
       return `headers ${event.status} ${event.statusText}`;
+    case 'retry':
+      return `retry: attempt ${event.attempt} in ${formatSeconds(event.delay / 1000)} (${event.delaySource})${event.offline ? ', once online' : ''} after ${describeError(event.error)}`;
     case 'complete':
       return `complete ${formatBytes(event.downloaded)} received`;
   }

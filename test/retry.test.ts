@@ -310,7 +310,11 @@ describe('retries: bodies are read again from their source, never held', () => {
     vi.spyOn(Math, 'random').mockReturnValue(0);
     const bytes = pattern(300_000);
     const requests = flaky(status(500), ok);
-    const { events, error } = await run({ method: 'PUT', body: new Blob([bytes]), uploadChunkSize: 65_536 });
+    const { events, error } = await run({
+      method: 'PUT',
+      body: new Blob([bytes as Uint8Array<ArrayBuffer>]),
+      uploadChunkSize: 65_536,
+    });
     expect(error).toBeUndefined();
     expect(requests.map((request) => request.body)).toEqual([bytes, bytes]);
     const starts = events.flatMap((event, index) => (event.type === 'start' ? [index] : []));

@@ -15,6 +15,11 @@ export class HTTPError<T = unknown> extends Error {
   readonly request: Request;
   readonly options: Readonly<NormalizedOptions>;
   data: T | undefined;
+  /**
+   * Why the retry policy did not retry this failure, when it could have been asked (retries on, and
+   * not an abort): for example "the retry limit (2) was reached".
+   */
+  declare notRetried?: string;
 
   constructor(response: Response, request: Request, options: Readonly<NormalizedOptions>) {
     const status = `${response.status} ${response.statusText ?? ''}`.trim();

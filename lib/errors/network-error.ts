@@ -8,6 +8,11 @@
 export class NetworkError extends Error {
   override readonly name = 'NetworkError';
   readonly request: Request;
+  /**
+   * Why the retry policy did not retry this failure, when it could have been asked (retries on, and
+   * not an abort): for example "the retry limit (2) was reached".
+   */
+  declare notRetried?: string;
 
   constructor(request: Request, options?: ErrorOptions) {
     super(`Request failed due to a network error: ${request.method} ${request.url}`, options);

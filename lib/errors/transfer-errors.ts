@@ -13,6 +13,11 @@ export abstract class TransferError extends Error {
   abstract override readonly name: TransferErrorName;
   readonly method: string;
   readonly url: string;
+  /**
+   * Why the retry policy did not retry this failure, when it could have been asked (retries on, and
+   * not an abort): for example "the retry limit (2) was reached".
+   */
+  declare notRetried?: string;
 
   constructor(message: string, method: string, url: string, options?: ErrorOptions) {
     super(`${message}: ${method} ${url}`, options);
