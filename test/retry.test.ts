@@ -1,5 +1,6 @@
 import { type AddressInfo, createServer } from 'node:net';
 import { delay, HttpResponse, http, passthrough } from 'msw';
+import { lastValueFrom } from 'rxjs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   HTTPError,
@@ -11,6 +12,8 @@ import {
   type TransferOptions,
   TruncatedBodyError,
   transfer,
+  transferResult,
+  transferStages,
 } from '../lib/index.js';
 import { collect, progressOf, sequence } from './support/collect.js';
 import { API, pattern } from './support/handlers.js';
@@ -477,6 +480,22 @@ describe('retries: limits and cancellation', () => {
     expect(sequence(events)).toEqual(['start', 'retry']);
     expect(error).toBeInstanceOf(TransferAbortError);
     expect(requests).toHaveLength(1);
+  });
+});
+
+describe('retries in the other forms', () => {
+  it('gives transferStages a retry$ stage and transferResult the body of the attempt that completed', async () => {
+    const requests = flaky(status(503, { 'retry-after': '0' }), ok);
+    const stages = transferStages({ url: `${API}/flaky` });
+    const seenRetries: RetryEvent[] = [];
+    stages.retry$.subscribe((event) => seenRetries.push(event));
+    expect(await lastValueFrom(stages.result$)).toEqual({ ok: true });
+    expect(seenRetries.map((event) => [event.attempt, event.delay, event.delaySource])).toEqual([
+      [2, 0, 'retry-after'],
+    ]);
+    flaky(status(503, { 'retry-after': '0' }), ok);
+    expect(await lastValueFrom(transferResult({ url: `${API}/flaky` }))).toEqual({ ok: true });
+    expect(requests).toHaveLength(2);
   });
 });
 

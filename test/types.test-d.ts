@@ -8,6 +8,8 @@ import {
   isTransferError,
   type JsonTransferOptions,
   ofType,
+  type RetryEvent,
+  type RetryPolicy,
   type TransferEvent,
   type TransferOptions,
   transfer,
@@ -132,5 +134,26 @@ describe('the built package', () => {
   it('exposes the same typed surface from dist', () => {
     expectTypeOf(built.transfer<User>({ url: '/me' })).toEqualTypeOf<Observable<built.TransferEvent<User>>>();
     expectTypeOf(built.transferResult({ url: '/a', responseType: 'text' })).toEqualTypeOf<Observable<string>>();
+  });
+});
+
+describe('retries in the types', () => {
+  it('narrows the retry event and its stage', () => {
+    const retries$ = transfer({ url: '/x' }).pipe(ofType('retry'));
+    expectTypeOf(retries$).toEqualTypeOf<Observable<RetryEvent>>();
+    expectTypeOf(transferStages({ url: '/x' }).retry$).toEqualTypeOf<Observable<RetryEvent>>();
+    expectTypeOf<RetryEvent['delaySource']>().toEqualTypeOf<'retry-after' | 'backoff'>();
+  });
+
+  it('takes a policy, a limit or false, and a body function only for streams', () => {
+    expectTypeOf<{ url: string; retry: { limit: 3; methods: ['POST'] } }>().toExtend<TransferOptions>();
+    expectTypeOf<{ url: string; retry: 3 }>().toExtend<TransferOptions>();
+    expectTypeOf<{ url: string; retry: false }>().toExtend<TransferOptions>();
+    expectTypeOf<{ url: string; retry: true }>().not.toExtend<TransferOptions>();
+    expectTypeOf<{ url: string; body: () => ReadableStream<Uint8Array> }>().toExtend<TransferOptions>();
+    expectTypeOf<{ url: string; body: () => string }>().not.toExtend<TransferOptions>();
+    expectTypeOf<RetryPolicy['shouldRetry']>().toEqualTypeOf<
+      ((error: unknown, attempt: number) => boolean | undefined | PromiseLike<boolean | undefined>) | undefined
+    >();
   });
 });
