@@ -94,7 +94,11 @@ describe.each(protocols)(`downloads in ${engineName} over $protocol`, ({ protoco
     'fails a connection dropped mid-body without a length with NetworkError',
     async () => {
       const { error, completed } = await collect(
-        transfer({ url: `${origin}/download?size=1000000&length=none&dropAt=300000`, responseType: 'none' }),
+        transfer({
+          url: `${origin}/download?size=1000000&length=none&dropAt=300000`,
+          responseType: 'none',
+          retry: false,
+        }),
       );
       expect(completed).toBe(false);
       expect(error).toBeInstanceOf(NetworkError);
@@ -102,7 +106,7 @@ describe.each(protocols)(`downloads in ${engineName} over $protocol`, ({ protoco
   );
 
   it.each([404, 503])('fails a %i with HTTPError carrying status and body text', async (status) => {
-    const { events, error } = await collect(transfer({ url: `${origin}/status/${status}?retryAfter=7` }));
+    const { events, error } = await collect(transfer({ url: `${origin}/status/${status}?retryAfter=7`, retry: false }));
     expect(sequence(events)).toEqual(['start', 'headers']);
     expect(error).toBeInstanceOf(HTTPError);
     const httpError = error as HTTPError<string>;
