@@ -394,7 +394,10 @@ describe('retries: bodies are read again from their source, never held', () => {
     const sink = new WritableStream<Uint8Array>();
     const { error } = await run({ sink });
     expect(error).toBeInstanceOf(TruncatedBodyError);
-    expect(error).toMatchObject({ notRetried: 'the sink has already been written to' });
+    expect(error).toMatchObject({
+      notRetried:
+        'the sink holds part of the body, which cannot be resumed (no strong validator or Accept-Ranges) nor truncated',
+    });
     expect(requests).toHaveLength(1);
   });
 });

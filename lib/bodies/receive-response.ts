@@ -1,13 +1,15 @@
 import type { SentAttempt } from '../core/attempt.js';
 import { now } from '../core/clock.js';
-import type { CompleteEvent, StageTimings, TotalSource, TransferEvent } from '../core/events.js';
-import type { TransferOptions } from '../core/options.js';
+import type { CompleteEvent, DownloadProgressEvent, StageTimings, TotalSource, TransferEvent } from '../core/events.js';
+import type { ResponseType, TransferOptions } from '../core/options.js';
 import { httpErrorFor } from '../errors/http-error.js';
 import { NetworkError } from '../errors/network-error.js';
-import { OverlongBodyError, ResponseParseError, TruncatedBodyError } from '../errors/transfer-errors.js';
+import { OverlongBodyError, ResponseParseError, ResumeError, TruncatedBodyError } from '../errors/transfer-errors.js';
+import { partialRefusal, type ResumePoint, resumePointOf, unsatisfiedLength } from '../policies/resume.js';
 import { createProgressMeter } from '../progress/progress-meter.js';
 import type { UploadTracker } from '../progress/upload-tracker.js';
-import { BodyReadError, type BodyResult, readBody } from './read-body.js';
+import { statedHeader } from '../transports/ky-options.js';
+import { BodyReadError, type CollectedBody, collectBody } from './collected-body.js';
 import { responseTotal } from './response-total.js';
 
 const DEFAULT_MAX_ERROR_BODY = 64 * 1024;
@@ -15,14 +17,54 @@ const DEFAULT_MAX_ERROR_BODY = 64 * 1024;
 type Writable<T> = { -readonly [K in keyof T]: T[K] };
 
 /**
- * The second half of an exchange: `headers`, then the body read with `download-progress`,
- * then `complete`; or the failure (HTTP status, truncation, dropped connection, bad JSON).
+ * One exchange's response body across its attempts: where it is collected (none for
+ * `responseType: 'stream'`), and where a failed download can go on from.
+ */
+export interface Download {
+  readonly responseType: ResponseType;
+  readonly body: CollectedBody | undefined;
+  /** Set by a whole response that can be resumed (a GET without a Range of the caller's); see {@link resumePointOf}. */
+  point: ResumePoint | undefined;
+  /** Whether responses of this exchange may be resumed. */
+  readonly resumable: boolean;
+}
+
+/** The download state of one exchange of `options`, resumed from `options.resume` when given. */
+export function startDownload(options: TransferOptions, method: string): Download {
+  const responseType = options.responseType ?? (options.sink === undefined ? 'json' : 'none');
+  const { resume } = options;
+  const body =
+    responseType === 'stream'
+      ? undefined
+      : collectBody({ responseType, sink: options.sink, keepBytes: options.keepBytes ?? 0 }, resume?.offset);
+  const resumable = body !== undefined && method === 'GET' && statedHeader(options.headers, 'range') === undefined;
+  const point = resume && {
+    url: resume.url,
+    etag: resume.etag,
+    lastModified: resume.lastModified,
+    total: resume.total,
+  };
+  return { responseType, body, point, resumable };
+}
+
+/** The byte a next attempt of `download` asks for the rest from, when it can resume. */
+export const resumeOffset = ({ body, point }: Download): number | undefined =>
+  point !== undefined && body !== undefined && body.loaded() > 0 ? body.loaded() : undefined;
+
+/**
+ * The second half of an attempt: `headers`, then the body read with `download-progress`, then
+ * `complete`; or the failure (HTTP status, truncation, dropped connection, bad JSON, a Range answer
+ * that cannot be appended). An attempt that asked for the rest from `rangeFrom` appends a valid 206
+ * to what `download` holds, continuing its count; a 200 empties it first (or fails, for a sink that
+ * cannot be truncated); a 416 stating the length already held completes it.
  */
 export async function receiveResponse(
   sent: SentAttempt,
   upload: UploadTracker | undefined,
   options: TransferOptions,
   emit: (event: TransferEvent<unknown>) => void,
+  download: Download,
+  rangeFrom: number | undefined,
 ): Promise<void> {
   const { response, request, method, url } = sent;
   const headersAt = now();
@@ -35,9 +77,6 @@ export async function receiveResponse(
     url: response.url,
     redirected: response.redirected,
   });
-  if (!response.ok && response.type !== 'opaque') {
-    throw await httpErrorFor(response, request(), sent.kyOptions, options.maxErrorBodyBytes ?? DEFAULT_MAX_ERROR_BODY);
-  }
   const complete = (body: unknown, downloaded: number, prefix: Uint8Array | undefined) => {
     const time = now();
     const sentAt = upload?.sentAt();
@@ -57,34 +96,65 @@ export async function receiveResponse(
     if (prefix !== undefined) event.prefix = prefix;
     emit(event);
   };
-  const responseType = options.responseType ?? (options.sink === undefined ? 'json' : 'none');
-  if (responseType === 'stream') return complete(response.body ?? emptyStream(), 0, undefined);
-  // A HEAD or 204 response has no body, whatever its Content-Length says.
-  const bodyless = method === 'HEAD' || response.status === 204;
-  const { total, source } = bodyless
-    ? { total: undefined, source: undefined }
-    : responseTotal(response.headers, options.sizeHintHeader);
+  const { body, point } = download;
+  const refuse = async (reason: string): Promise<never> => {
+    await response.body?.cancel().catch(() => undefined);
+    throw new ResumeError(method, url, reason, rangeFrom as number, response.status);
+  };
+  const finish = async () => {
+    const result = await (body as CollectedBody).end();
+    const parsed = download.responseType === 'json' ? parseJson(result.body as string, sent) : result.body;
+    complete(parsed, result.loaded, result.prefix);
+  };
+  if (rangeFrom !== undefined && response.status === 416 && unsatisfiedLength(response) === rangeFrom) {
+    if (rangeFrom !== point?.total) return refuse(`the 416 says the length is ${rangeFrom}, not ${point?.total}`);
+    await response.body?.cancel().catch(() => undefined);
+    return finish();
+  }
+  if (!response.ok && response.type !== 'opaque') {
+    throw await httpErrorFor(response, request(), sent.kyOptions, options.maxErrorBodyBytes ?? DEFAULT_MAX_ERROR_BODY);
+  }
+  if (body === undefined) return complete(response.body ?? emptyStream(), 0, undefined);
+  let total: number | undefined;
+  let source: TotalSource | undefined;
+  if (rangeFrom !== undefined && response.status === 206) {
+    const refusal = partialRefusal(response, point as ResumePoint, rangeFrom);
+    if (refusal !== undefined) return refuse(refusal);
+    total = (point as ResumePoint).total;
+    source = 'content-length';
+  } else {
+    if (!(await body.restart())) {
+      return refuse(
+        `the whole body came again (${response.status}: Range ignored, or the validator changed) and the sink cannot be truncated`,
+      );
+    }
+    // A HEAD or 204 response has no body, whatever its Content-Length says.
+    const bodyless = method === 'HEAD' || response.status === 204;
+    if (!bodyless) ({ total, source } = responseTotal(response.headers, options.sizeHintHeader));
+    download.point = download.resumable ? resumePointOf(response) : undefined;
+  }
   const meter = createProgressMeter(total);
-  let result: BodyResult;
+  const resumeFrom = download.point;
   try {
-    result = await readBody(bodyless ? null : response.body, {
-      responseType,
-      sink: options.sink,
-      keepBytes: options.keepBytes ?? 0,
-      onProgress: (loaded) => {
-        if (total !== undefined && loaded > total) throw overrun(sent, total, loaded, source, options.sizeHintHeader);
-        const time = now();
-        emit({ type: 'download-progress', time, totalSource: source, ...meter(loaded, time) });
-      },
+    await body.read(method === 'HEAD' || response.status === 204 ? null : response.body, (loaded) => {
+      if (total !== undefined && loaded > total) throw overrun(sent, total, loaded, source, options.sizeHintHeader);
+      const time = now();
+      const event: Writable<DownloadProgressEvent> = {
+        type: 'download-progress',
+        time,
+        totalSource: source,
+        ...meter(loaded, time),
+      };
+      if (resumeFrom !== undefined) event.resume = { ...resumeFrom, offset: loaded };
+      emit(event);
     });
   } catch (error) {
     throw error instanceof BodyReadError ? readFailure(error, total, sent) : error;
   }
-  if (total !== undefined && result.loaded < total) {
-    throw new TruncatedBodyError(method, url, total, result.loaded);
+  if (total !== undefined && body.loaded() < total) {
+    throw new TruncatedBodyError(method, url, total, body.loaded());
   }
-  const body = responseType === 'json' ? parseJson(result.body as string, sent) : result.body;
-  complete(body, result.loaded, result.prefix);
+  await finish();
 }
 
 function readFailure(error: BodyReadError, total: number | undefined, sent: SentAttempt): Error {

@@ -1,3 +1,4 @@
+import type { ResumeState } from '../policies/resume.js';
 import type { TransportName } from '../transports/transport.js';
 
 /** Where a download's `total` came from, or `undefined` when no trustworthy total exists. */
@@ -97,6 +98,12 @@ export interface DownloadProgressEvent extends EventBase, ProgressFields {
    * fails with an `OverlongBodyError` before any figure above it is reported.
    */
   readonly totalSource: TotalSource | undefined;
+  /**
+   * Where this download can go on from if it stops here, in another attempt or another page (store
+   * it, and hand it to a new transfer as `resume`): present when the response can be resumed
+   * (see `TransferOptions.resume`), with `offset` equal to `loaded`.
+   */
+  readonly resume?: ResumeState;
 }
 
 /**
@@ -118,6 +125,11 @@ export interface RetryEvent extends EventBase {
   readonly error: unknown;
   /** The browser reported itself offline: the next attempt also waits for its `online` event. */
   readonly offline: boolean;
+  /**
+   * The byte a download resumes from in the next attempt (a `Range` request): its progress goes on
+   * from there. `undefined` when the next attempt starts from 0.
+   */
+  readonly resumeFrom: number | undefined;
 }
 
 /** Times (as in {@link StartEvent.time}) at which each stage was reached, in the attempt that completed. */

@@ -1,8 +1,10 @@
 import { type CountedStream, countedStream } from '../bodies/counted-stream.js';
-import { receiveResponse } from '../bodies/receive-response.js';
+import { type Download, receiveResponse, resumeOffset } from '../bodies/receive-response.js';
 import { describe, type PreparedBody, prepareBody } from '../bodies/request-body.js';
 import { InvalidTransferOptionError, RedirectError } from '../errors/transfer-errors.js';
+import { type ResumePoint, validatorOf } from '../policies/resume.js';
 import { createUploadTracker } from '../progress/upload-tracker.js';
+import { statedHeader, withHeader } from '../transports/ky-options.js';
 import {
   inBrowser,
   selectTransport,
@@ -45,6 +47,7 @@ export async function runExchange(
   url: URL,
   emit: (event: TransferEvent<unknown>) => void,
   cancellation: Cancellation,
+  download: Download,
   firstAttempt = 1,
 ): Promise<void> {
   const method = methodOf(options);
@@ -52,6 +55,8 @@ export async function runExchange(
   // Awaited even without a body: no event may arrive before `subscribe` has returned.
   const body = await prepareBody(bodySource(options, owner), options.json, owner);
   const chunkSize = options.uploadChunkSize ?? defaultChunkSize(body?.total);
+  const rangeFrom = resumeOffset(download);
+  const sending = rangeFrom === undefined ? options : withRange(options, download.point as ResumePoint, rangeFrom);
   let transport = selectTransport(body, url, options.transport, chunkSize);
   if (body !== undefined) checkBody(body, transport, url, options);
   for (let attempt = firstAttempt; ; attempt++) {
@@ -61,7 +66,7 @@ export async function runExchange(
       transport === 'fetch-stream' && body !== undefined && upload !== undefined
         ? countedStream(body.chunks(chunkSize), upload)
         : undefined;
-    const plan = { options, url, method, body, transport, upload, attempt, emit, signal: cancellation.signal };
+    const plan = { options: sending, url, method, body, transport, upload, attempt, emit, signal: cancellation.signal };
     const sent = await sendCounted({ ...plan, stream: counted?.stream }, counted, cancellation);
     if (
       counted !== undefined &&
@@ -75,11 +80,17 @@ export async function runExchange(
     upload?.atHeaders(transport === 'fetch-stream');
     try {
       // Awaited, not returned: returning a promise from an async function costs two more microtasks.
-      return await receiveResponse(sent, upload, options, emit);
+      return await receiveResponse(sent, upload, options, emit, download, rangeFrom);
     } finally {
       counted?.release(answeredEarly, true);
     }
   }
+}
+
+/** `options` asking for the rest of a download from `offset`, if it is still the representation of `point`. */
+function withRange(options: TransferOptions, point: ResumePoint, offset: number): TransferOptions {
+  const headers = withHeader(withHeader(options.headers, 'range', `bytes=${offset}-`), 'if-range', validatorOf(point));
+  return { ...options, headers };
 }
 
 /** The body this attempt sends: a body function's fresh stream, checked as the option would be. */
@@ -169,22 +180,8 @@ function checkBody(body: PreparedBody, transport: TransportName, url: URL, optio
     fail('transport', 'this platform has no XMLHttpRequest');
   // Only the caller's own choice can stream a re-readable body where streams are refused.
   if (refusal !== undefined) fail('transport', `'fetch-stream' is refused here: ${refusal}`);
-  const stated = statedLength(options.headers);
+  const stated = statedHeader(options.headers, 'content-length');
   if (stated !== undefined && body.total !== undefined && Number(stated) !== body.total) {
     fail('headers', `Content-Length ${stated} does not match the body's ${body.total} bytes`);
-  }
-}
-
-/** The caller's Content-Length header, if any (headers that fetch would refuse are judged later). */
-function statedLength(headers: TransferOptions['headers']): string | undefined {
-  if (headers === undefined) return undefined;
-  try {
-    const defined =
-      headers instanceof Headers || Array.isArray(headers)
-        ? headers
-        : Object.entries(headers).filter(([, value]) => value !== undefined);
-    return new Headers(defined as HeadersInit).get('content-length') ?? undefined;
-  } catch {
-    return undefined;
   }
 }

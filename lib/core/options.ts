@@ -1,5 +1,6 @@
 import type { KyInstance, Options as KyOptions } from 'ky';
 import type { TimeoutLimits } from '../policies/deadlines.js';
+import type { ResumeState } from '../policies/resume.js';
 import type { RetryPolicy } from '../policies/retry-policy.js';
 import type { TransportName } from '../transports/transport.js';
 
@@ -154,6 +155,17 @@ export interface TransferOptions<J = unknown> extends KyPassThroughOptions {
    * @default { limit: 2 } with the defaults of {@link RetryPolicy}
    */
   retry?: RetryPolicy | number | false | undefined;
+  /**
+   * Go on with a download where an earlier one stopped, perhaps in another page: the `resume` of
+   * its last `download-progress` event (or of the error it ended with), stored and handed back.
+   * The request asks for the rest (`Range` from `offset`, `If-Range` with the validator); a valid
+   * 206 is written on into `sink`, which must hold the first `offset` bytes with its position at
+   * `offset` (for a `FileSystemWritableFileStream`: `createWritable({ keepExistingData: true })`,
+   * then `seek(offset)`). Progress counts on from `offset`. A 200 (the file changed, or the server
+   * ignored Range) starts again from 0 into a sink that can be truncated, and otherwise fails with
+   * a `ResumeError`. Needs `sink`.
+   */
+  resume?: ResumeState | undefined;
   /** Ends the exchange with a {@link TransferAbortError} when aborted. */
   signal?: AbortSignal | undefined;
   /**

@@ -1,4 +1,5 @@
 import { Observable } from 'rxjs';
+import { startDownload } from '../bodies/receive-response.js';
 import { type TimeoutError, TransferAbortError } from '../errors/transfer-errors.js';
 import { sampleProgress } from '../operators/sample-progress.js';
 import { watchDeadlines } from '../policies/deadlines.js';
@@ -90,9 +91,10 @@ export function exchangeEvents(options: TransferOptions): Observable<TransferEve
       settled = true;
       subscriber.next(handOver(event, callerSignal, release));
     };
+    const download = startDownload(options, owner.method);
     const run = (first: number, emitting: typeof emit) => {
       attempt = createCancellation();
-      return runExchange(options, url, emitting, attempt, first).catch((error: unknown) => {
+      return runExchange(options, url, emitting, attempt, download, first).catch((error: unknown) => {
         const failure = timedOut ?? error;
         timedOut = undefined;
         throw failure;
@@ -100,6 +102,7 @@ export function exchangeEvents(options: TransferOptions): Observable<TransferEve
     };
     retryAttempts({
       options,
+      download,
       method: owner.method,
       run,
       emit,
@@ -111,8 +114,7 @@ export function exchangeEvents(options: TransferOptions): Observable<TransferEve
         settled = true;
         deadlines.stop();
         release();
-        // A sink the body never reached is aborted here (a body read aborts its own).
-        if (options.sink?.locked === false) options.sink.abort(error).catch(() => undefined);
+        download.body?.fail(error);
         subscriber.error(timedOut ?? (callerSignal?.aborted ? aborted() : error));
       },
     );

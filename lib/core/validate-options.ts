@@ -62,6 +62,21 @@ const checks: { readonly [K in keyof TransferOptions]?: Check } = {
   progressInterval: [(value) => value === 'frame' || count(0)(value), "a safe integer >= 0 or 'frame'"],
   sizeHintHeader: [(value) => typeof value === 'string' && token.test(value), 'a header name'],
   signal: [(value) => value instanceof AbortSignal, 'an AbortSignal'],
+  resume: [
+    (value, options) => {
+      const state = value as Record<string, unknown>;
+      return (
+        isPlainObject(value) &&
+        options.sink !== undefined &&
+        typeof state.url === 'string' &&
+        (typeof state.etag === 'string' || typeof state.lastModified === 'string') &&
+        count(0)(state.offset) &&
+        count(0)(state.total) &&
+        (state.offset as number) <= (state.total as number)
+      );
+    },
+    'a resume state { url, etag or lastModified, offset <= total } from a download-progress event, with a sink',
+  ],
   retry: [
     (value) =>
       value === false ||

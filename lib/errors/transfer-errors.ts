@@ -6,7 +6,8 @@ export type TransferErrorName =
   | 'ResponseParseError'
   | 'InvalidTransferOptionError'
   | 'RedirectError'
-  | 'TimeoutError';
+  | 'TimeoutError'
+  | 'ResumeError';
 
 /** Base of rx-transfer's own errors: the method and URL are in the message and on the error. */
 export abstract class TransferError extends Error {
@@ -105,6 +106,26 @@ export class RedirectError extends TransferError {
   }
 }
 
+/**
+ * A download could not go on where it stopped, and nothing wrong was kept: the answer to its Range
+ * request could not be appended (a 206 at another offset, of another length or validator, encoded,
+ * or multipart), or the whole body came again (a 200) into a sink that cannot be truncated.
+ * `reason` says which; `offset` is where it was to go on; `status` the answer's status.
+ */
+export class ResumeError extends TransferError {
+  override readonly name = 'ResumeError';
+  readonly reason: string;
+  readonly offset: number;
+  readonly status: number;
+
+  constructor(method: string, url: string, reason: string, offset: number, status: number) {
+    super(`The download cannot go on from byte ${offset}: ${reason}`, method, url);
+    this.reason = reason;
+    this.offset = offset;
+    this.status = status;
+  }
+}
+
 /** The phase whose limit ran out; see {@link TimeoutLimits}. */
 export type TimeoutPhase = 'total' | 'headers' | 'upload' | 'download';
 
@@ -149,7 +170,8 @@ export function isTransferError<N extends TransferErrorName = TransferErrorName>
   | ResponseParseError
   | InvalidTransferOptionError
   | RedirectError
-  | TimeoutError,
+  | TimeoutError
+  | ResumeError,
   { name: N }
 > {
   if (!(error instanceof Error) && (typeof error !== 'object' || error === null)) return false;
@@ -165,4 +187,5 @@ const knownNames: readonly TransferErrorName[] = [
   'InvalidTransferOptionError',
   'RedirectError',
   'TimeoutError',
+  'ResumeError',
 ];

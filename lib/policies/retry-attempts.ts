@@ -1,3 +1,4 @@
+import { type Download, resumeOffset } from '../bodies/receive-response.js';
 import { now } from '../core/clock.js';
 import type { TransferEvent } from '../core/events.js';
 import type { TransferOptions } from '../core/options.js';
@@ -8,6 +9,8 @@ import { isOffline, waitToRetry } from './wait-to-retry.js';
 /** What the exchange gives the retry loop. */
 export interface AttemptLoop {
   readonly options: TransferOptions;
+  /** The response body held across attempts. */
+  readonly download: Download;
   readonly method: string;
   /** Runs one attempt (an upload re-sent whole included), its first `start` numbered `attempt`, emitting to `emit`. */
   readonly run: (attempt: number, emit: (event: TransferEvent<unknown>) => void) => Promise<void>;
@@ -24,7 +27,8 @@ export interface AttemptLoop {
  * it emits `retry` and waits; the exchange's end (its `signal`) stops the wait at once. Nothing is
  * held for a retry: each attempt reads its body again from the source.
  */
-export async function retryAttempts({ options, method, run, emit, signal, remaining }: AttemptLoop): Promise<void> {
+export async function retryAttempts(loop: AttemptLoop): Promise<void> {
+  const { options, download, method, run, emit, signal, remaining } = loop;
   const rules = retryRules(options.retry);
   let attempt = 1;
   const counting = (event: TransferEvent<unknown>) => {
@@ -37,7 +41,7 @@ export async function retryAttempts({ options, method, run, emit, signal, remain
     } catch (error) {
       if (signal.aborted || rules.limit === 0) throw error;
       const verdict = await retryVerdict(
-        { error, attempt, retries, method, unrepeatable: unrepeatable(options), remaining: remaining() },
+        { error, attempt, retries, method, unrepeatable: unrepeatable(options, download), remaining: remaining() },
         rules,
       );
       if (signal.aborted) throw error;
@@ -45,17 +49,19 @@ export async function retryAttempts({ options, method, run, emit, signal, remain
         if (error instanceof Object) (error as { notRetried?: string }).notRetried = verdict;
         throw error;
       }
-      emit({ type: 'retry', time: now(), attempt: attempt + 1, ...verdict, error, offline: isOffline() });
+      const resumeFrom = resumeOffset(download);
+      emit({ type: 'retry', time: now(), attempt: attempt + 1, ...verdict, error, offline: isOffline(), resumeFrom });
       await waitToRetry(verdict.delay, signal);
     }
   }
 }
 
 /** Why the request cannot go again, whatever the policy says; `undefined` when it can. */
-function unrepeatable({ body, sink }: TransferOptions): string | undefined {
+function unrepeatable({ body }: TransferOptions, download: Download): string | undefined {
   if (body instanceof ReadableStream)
     return 'a ReadableStream body is sent once: give `body: () => stream` to retry it';
-  // The writer taken by a body read is kept: a locked sink holds part of a body, or was aborted.
-  if (sink?.locked) return 'the sink has already been written to';
+  if (resumeOffset(download) === undefined && download.body?.restartable() === false) {
+    return 'the sink holds part of the body, which cannot be resumed (no strong validator or Accept-Ranges) nor truncated';
+  }
   return undefined;
 }

@@ -53,7 +53,11 @@ export function requestInit(options: TransferOptions, parts: RequestParts): Requ
 }
 
 /** Adds header `name` (lower case) unless the caller set it; keeps ky's `undefined` (unset) entries. */
-function withHeader(headers: KyOptions['headers'], name: string, value: string | undefined): KyOptions['headers'] {
+export function withHeader(
+  headers: KyOptions['headers'],
+  name: string,
+  value: string | undefined,
+): KyOptions['headers'] {
   if (value === undefined) return headers;
   if (headers === undefined) return { [name]: value };
   if (headers instanceof Headers || Array.isArray(headers)) {
@@ -63,4 +67,18 @@ function withHeader(headers: KyOptions['headers'], name: string, value: string |
   }
   const named = Object.keys(headers).some((key) => key.toLowerCase() === name);
   return named ? headers : { ...headers, [name]: value };
+}
+
+/** The value of header `name` (lower case) among the caller's headers, if set (headers fetch would refuse are judged later). */
+export function statedHeader(headers: TransferOptions['headers'], name: string): string | undefined {
+  if (headers === undefined) return undefined;
+  try {
+    const defined =
+      headers instanceof Headers || Array.isArray(headers)
+        ? headers
+        : Object.entries(headers).filter(([, value]) => value !== undefined);
+    return new Headers(defined as HeadersInit).get(name) ?? undefined;
+  } catch {
+    return undefined;
+  }
 }

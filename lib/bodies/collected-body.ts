@@ -1,0 +1,139 @@
+import type { ResponseType } from '../core/options.js';
+
+/** Where one exchange's response body goes, across its attempts. */
+export interface CollectOptions {
+  readonly responseType: Exclude<ResponseType, 'stream'>;
+  readonly sink: WritableStream<Uint8Array> | undefined;
+  readonly keepBytes: number;
+}
+
+/** The outcome of a body read to its end. */
+export interface BodyResult {
+  /** The collected body: a string for `'json'` and `'text'` (parsed by the caller), else as asked. */
+  readonly body: unknown;
+  readonly loaded: number;
+  readonly prefix: Uint8Array | undefined;
+}
+
+/**
+ * One exchange's response body as it is collected, into memory or a sink, across attempts: a
+ * resumed download appends to it, a restarted one empties it first. A sink is written with
+ * backpressure, closed by `end` and aborted by `fail`.
+ */
+export interface CollectedBody {
+  /** Bytes collected so far: where a resumed download goes on from. */
+  readonly loaded: () => number;
+  /**
+   * Empties what was collected, for a body that starts again from byte 0; false when it cannot be
+   * (a sink written to that cannot be truncated: only a `FileSystemWritableFileStream` can).
+   */
+  readonly restart: () => Promise<boolean>;
+  /** Whether `restart` can succeed. */
+  readonly restartable: () => boolean;
+  /** Reads `stream` to its end into the body, calling `onProgress` with the running count after each chunk. */
+  readonly read: (stream: ReadableStream<Uint8Array> | null, onProgress: (loaded: number) => void) => Promise<void>;
+  /** Closes the sink and hands over the body. */
+  readonly end: () => Promise<BodyResult>;
+  /** Aborts the sink (taken or not) with `reason`; the exchange has failed. */
+  readonly fail: (reason: unknown) => void;
+}
+
+/** A body read that failed part-way; `loaded` is the body's count then, `cause` the platform's error. */
+export class BodyReadError extends Error {
+  readonly loaded: number;
+
+  constructor(loaded: number, cause: unknown) {
+    super(`Response body read failed after ${loaded} bytes`, { cause });
+    this.loaded = loaded;
+  }
+}
+
+const ignore = () => undefined;
+
+/**
+ * Creates the collected body of one exchange, starting at `offset` (a download resumed from a
+ * stored state writes on into a sink that holds the first `offset` bytes).
+ */
+export function collectBody({ responseType, sink, keepBytes }: CollectOptions, offset = 0): CollectedBody {
+  let writer: WritableStreamDefaultWriter<Uint8Array> | undefined;
+  let kept: Uint8Array[] | undefined = sink === undefined && responseType !== 'none' ? [] : undefined;
+  // Copies of the first bytes as they arrive: a large keepBytes costs only what the body has.
+  let prefix: Uint8Array[] | undefined = keepBytes > 0 ? [] : undefined;
+  let loaded = offset;
+  const truncatable = typeof (sink as { truncate?: unknown } | undefined)?.truncate === 'function';
+  const restartable = () => loaded === 0 || sink === undefined || truncatable;
+  return {
+    loaded: () => loaded,
+    restartable,
+    async restart() {
+      if (!restartable()) return false;
+      if (sink !== undefined && loaded > 0) {
+        writer ??= sink.getWriter();
+        await writer.write({ type: 'truncate', size: 0 } as unknown as Uint8Array);
+      }
+      if (kept !== undefined) kept = [];
+      if (prefix !== undefined) prefix = [];
+      loaded = 0;
+      return true;
+    },
+    async read(stream, onProgress) {
+      const reader = stream?.getReader();
+      try {
+        while (reader !== undefined) {
+          let next: ReadableStreamReadResult<Uint8Array>;
+          try {
+            next = await reader.read();
+          } catch (error) {
+            throw new BodyReadError(loaded, error);
+          }
+          if (next.done) break;
+          const chunk = next.value;
+          if (loaded < keepBytes) prefix?.push(chunk.slice(0, keepBytes - loaded));
+          loaded += chunk.byteLength;
+          if (sink !== undefined) {
+            writer ??= sink.getWriter();
+            // Waiting only when the sink is full (or failed: its size is then null) saves a tick per chunk.
+            if (!((writer.desiredSize as number) > 0)) await writer.ready;
+            writer.write(chunk).catch(ignore);
+          }
+          kept?.push(chunk);
+          onProgress(loaded);
+        }
+      } catch (error) {
+        await reader?.cancel(error).catch(ignore);
+        throw error;
+      }
+    },
+    async end() {
+      if (sink !== undefined) await (writer ?? sink.getWriter()).close();
+      return { body: kept && bodyOf(kept, responseType), loaded, prefix: prefix && joined(prefix) };
+    },
+    fail(reason) {
+      if (writer !== undefined) writer.abort(reason).catch(ignore);
+      else if (sink !== undefined && !sink.locked) sink.abort(reason).catch(ignore);
+    },
+  };
+}
+
+function bodyOf(chunks: Uint8Array[], responseType: CollectOptions['responseType']): unknown {
+  if (responseType === 'blob') return new Blob(chunks as BlobPart[]);
+  const bytes = joined(chunks);
+  if (responseType !== 'arrayBuffer') return new TextDecoder().decode(bytes);
+  return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes.buffer : bytes.slice().buffer;
+}
+
+function joined(chunks: readonly Uint8Array[]): Uint8Array {
+  return chunks.length === 1 ? (chunks[0] as Uint8Array) : concat(chunks);
+}
+
+function concat(chunks: readonly Uint8Array[]): Uint8Array {
+  let size = 0;
+  for (const chunk of chunks) size += chunk.byteLength;
+  const joined = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    joined.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return joined;
+}
