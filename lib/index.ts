@@ -35,6 +35,7 @@ export {
   OverlongBodyError,
   RedirectError,
   ResponseParseError,
+  ResumeError,
   TimeoutError,
   TransferAbortError,
   TransferError,
@@ -43,6 +44,7 @@ export {
 export { ofType } from './operators/of-type.js';
 export { sampleProgress } from './operators/sample-progress.js';
 export type { TimeoutLimits } from './policies/deadlines.js';
+export type { ResumeState } from './policies/resume.js';
 export type { RetryPolicy } from './policies/retry-policy.js';
 export { supportsRequestStreams } from './transports/supports-request-streams.js';
 export type { TransportName } from './transports/transport.js';

@@ -1,8 +1,9 @@
 import { Observable } from 'rxjs';
-import { startDownload } from '../bodies/receive-response.js';
+import { resumeOffset, startDownload } from '../bodies/receive-response.js';
 import { type TimeoutError, TransferAbortError } from '../errors/transfer-errors.js';
 import { sampleProgress } from '../operators/sample-progress.js';
 import { watchDeadlines } from '../policies/deadlines.js';
+import type { ResumePoint, ResumeState } from '../policies/resume.js';
 import { retryAttempts } from '../policies/retry-attempts.js';
 import type { BodyOf, ExactOptions, JsonTransferOptions } from './body-of.js';
 import { type Cancellation, createCancellation } from './cancellation.js';
@@ -115,7 +116,11 @@ export function exchangeEvents(options: TransferOptions): Observable<TransferEve
         deadlines.stop();
         release();
         download.body?.fail(error);
-        subscriber.error(timedOut ?? (callerSignal?.aborted ? aborted() : error));
+        const failure = timedOut ?? (callerSignal?.aborted ? aborted() : error);
+        const offset = resumeOffset(download);
+        if (offset !== undefined && failure instanceof Object)
+          (failure as { resume?: ResumeState }).resume = { ...(download.point as ResumePoint), offset };
+        subscriber.error(failure);
       },
     );
     return () => {

@@ -1,4 +1,5 @@
 import type { NormalizedOptions } from 'ky';
+import type { ResumeState } from '../policies/resume.js';
 
 /**
  * A response with a non-2xx status. `response` carries the status and headers (its body has been
@@ -20,6 +21,11 @@ export class HTTPError<T = unknown> extends Error {
    * not an abort): for example "the retry limit (2) was reached".
    */
   declare notRetried?: string;
+  /**
+   * Where the download can go on from, when the exchange failed part-way through a response that
+   * can be resumed: store it and hand it to a new transfer as `resume`.
+   */
+  declare resume?: ResumeState;
 
   constructor(response: Response, request: Request, options: Readonly<NormalizedOptions>) {
     const status = `${response.status} ${response.statusText ?? ''}`.trim();

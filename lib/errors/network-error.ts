@@ -1,3 +1,4 @@
+import type { ResumeState } from '../policies/resume.js';
 /**
  * The connection failed: no response (DNS failure, connection refused or dropped, a body cut off
  * without a length to tell). `request` is the request as sent (without its body); `cause` is the
@@ -13,6 +14,11 @@ export class NetworkError extends Error {
    * not an abort): for example "the retry limit (2) was reached".
    */
   declare notRetried?: string;
+  /**
+   * Where the download can go on from, when the exchange failed part-way through a response that
+   * can be resumed: store it and hand it to a new transfer as `resume`.
+   */
+  declare resume?: ResumeState;
 
   constructor(request: Request, options?: ErrorOptions) {
     super(`Request failed due to a network error: ${request.method} ${request.url}`, options);

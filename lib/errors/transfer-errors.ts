@@ -1,3 +1,4 @@
+import type { ResumeState } from '../policies/resume.js';
 /** The names of rx-transfer's own error classes (ky's `HTTPError` and `NetworkError` are reused as they are). */
 export type TransferErrorName =
   | 'TransferAbortError'
@@ -19,6 +20,11 @@ export abstract class TransferError extends Error {
    * not an abort): for example "the retry limit (2) was reached".
    */
   declare notRetried?: string;
+  /**
+   * Where the download can go on from, when the exchange failed part-way through a response that
+   * can be resumed: store it and hand it to a new transfer as `resume`.
+   */
+  declare resume?: ResumeState;
 
   constructor(message: string, method: string, url: string, options?: ErrorOptions) {
     super(`${message}: ${method} ${url}`, options);
