@@ -30,6 +30,7 @@ export { HTTPError, isHTTPError } from './errors/http-error.js';
 export { isNetworkError, NetworkError } from './errors/network-error.js';
 export type { TimeoutPhase, TransferErrorName } from './errors/transfer-errors.js';
 export {
+  IntegrityError,
   InvalidTransferOptionError,
   isTransferError,
   OverlongBodyError,

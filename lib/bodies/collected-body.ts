@@ -30,8 +30,15 @@ export interface CollectedBody {
   readonly restart: () => Promise<boolean>;
   /** Whether `restart` can succeed. */
   readonly restartable: () => boolean;
-  /** Reads `stream` to its end into the body, calling `onProgress` with the running count after each chunk. */
-  readonly read: (stream: ReadableStream<Uint8Array> | null, onProgress: (loaded: number) => void) => Promise<void>;
+  /**
+   * Reads `stream` to its end into the body, handing each chunk to `onChunk` (a hash) and then the
+   * running count to `onProgress`.
+   */
+  readonly read: (
+    stream: ReadableStream<Uint8Array> | null,
+    onProgress: (loaded: number) => void,
+    onChunk?: (chunk: Uint8Array) => void,
+  ) => Promise<void>;
   /** Closes the sink and hands over the body. */
   readonly end: () => Promise<BodyResult>;
   /** Aborts the sink (taken or not) with `reason`; the exchange has failed. */
@@ -76,7 +83,7 @@ export function collectBody({ responseType, sink, keepBytes }: CollectOptions, o
       loaded = 0;
       return true;
     },
-    async read(stream, onProgress) {
+    async read(stream, onProgress, onChunk) {
       const reader = stream?.getReader();
       try {
         while (reader !== undefined) {
@@ -97,6 +104,7 @@ export function collectBody({ responseType, sink, keepBytes }: CollectOptions, o
             writer.write(chunk).catch(ignore);
           }
           kept?.push(chunk);
+          onChunk?.(chunk);
           onProgress(loaded);
         }
       } catch (error) {

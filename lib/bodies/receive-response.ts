@@ -10,6 +10,7 @@ import { createProgressMeter } from '../progress/progress-meter.js';
 import type { UploadTracker } from '../progress/upload-tracker.js';
 import { statedHeader } from '../transports/ky-options.js';
 import { BodyReadError, type CollectedBody, collectBody } from './collected-body.js';
+import type { DigestCheck } from './digest-check.js';
 import { responseTotal } from './response-total.js';
 
 const DEFAULT_MAX_ERROR_BODY = 64 * 1024;
@@ -27,6 +28,8 @@ export interface Download {
   point: ResumePoint | undefined;
   /** Whether responses of this exchange may be resumed. */
   readonly resumable: boolean;
+  /** The check of the whole body against its digest, with its hash so far (kept across a resume). */
+  check: DigestCheck | undefined;
 }
 
 /** The download state of one exchange of `options`, resumed from `options.resume` when given. */
@@ -44,7 +47,7 @@ export function startDownload(options: TransferOptions, method: string): Downloa
     lastModified: resume.lastModified,
     total: resume.total,
   };
-  return { responseType, body, point, resumable };
+  return { responseType, body, point, resumable, check: undefined };
 }
 
 /** The byte a next attempt of `download` asks for the rest from, when it can resume. */
@@ -122,6 +125,10 @@ export async function receiveResponse(
     if (refusal !== undefined) return refuse(refusal);
     total = (point as ResumePoint).total;
     source = 'content-length';
+    // Resumed from another page's state: no hash of the first bytes to go on with.
+    if (download.check === undefined && checks(response, options)) {
+      download.check = await startCheck(response.headers, false, options, true);
+    }
   } else {
     if (!(await body.restart())) {
       return refuse(
@@ -132,29 +139,48 @@ export async function receiveResponse(
     const bodyless = method === 'HEAD' || response.status === 204;
     if (!bodyless) ({ total, source } = responseTotal(response.headers, options.sizeHintHeader));
     download.point = download.resumable ? resumePointOf(response) : undefined;
+    download.check = checks(response, options)
+      ? await startCheck(response.headers, response.status === 200, options, false)
+      : undefined;
   }
   const meter = createProgressMeter(total);
   const resumeFrom = download.point;
+  const { check } = download;
   try {
-    await body.read(method === 'HEAD' || response.status === 204 ? null : response.body, (loaded) => {
-      if (total !== undefined && loaded > total) throw overrun(sent, total, loaded, source, options.sizeHintHeader);
-      const time = now();
-      const event: Writable<DownloadProgressEvent> = {
-        type: 'download-progress',
-        time,
-        totalSource: source,
-        ...meter(loaded, time),
-      };
-      if (resumeFrom !== undefined) event.resume = { ...resumeFrom, offset: loaded };
-      emit(event);
-    });
+    await body.read(
+      method === 'HEAD' || response.status === 204 ? null : response.body,
+      (loaded) => {
+        if (total !== undefined && loaded > total) throw overrun(sent, total, loaded, source, options.sizeHintHeader);
+        const time = now();
+        const event: Writable<DownloadProgressEvent> = {
+          type: 'download-progress',
+          time,
+          totalSource: source,
+          ...meter(loaded, time),
+        };
+        if (resumeFrom !== undefined) event.resume = { ...resumeFrom, offset: loaded };
+        emit(event);
+      },
+      check?.update,
+    );
   } catch (error) {
     throw error instanceof BodyReadError ? readFailure(error, total, sent) : error;
   }
   if (total !== undefined && body.loaded() < total) {
     throw new TruncatedBodyError(method, url, total, body.loaded());
   }
+  check?.verify(method, url);
   await finish();
+}
+
+/** Whether a response's body is checked against a digest: one is stated, or required. */
+const checks = ({ headers }: Response, { digest }: TransferOptions) =>
+  digest === 'require' || (digest !== 'off' && (headers.has('repr-digest') || headers.has('content-digest')));
+
+/** The digest check of a body, loaded only now: an app whose responses state no digest never loads hash-wasm. */
+async function startCheck(headers: Headers, whole: boolean, options: TransferOptions, elsewhere: boolean) {
+  const { startDigestCheck } = await import('./digest-check.js');
+  return startDigestCheck(headers, whole, options.digest === 'require', elsewhere);
 }
 
 function readFailure(error: BodyReadError, total: number | undefined, sent: SentAttempt): Error {

@@ -56,7 +56,10 @@ export async function runExchange(
   const body = await prepareBody(bodySource(options, owner), options.json, owner);
   const chunkSize = options.uploadChunkSize ?? defaultChunkSize(body?.total);
   const rangeFrom = resumeOffset(download);
-  const sending = rangeFrom === undefined ? options : withRange(options, download.point as ResumePoint, rangeFrom);
+  let sending = rangeFrom === undefined ? options : withRange(options, download.point as ResumePoint, rangeFrom);
+  if (options.digest === 'require') {
+    sending = { ...sending, headers: withHeader(sending.headers, 'want-repr-digest', 'sha-512=10, sha-256=9') };
+  }
   let transport = selectTransport(body, url, options.transport, chunkSize);
   if (body !== undefined) checkBody(body, transport, url, options);
   for (let attempt = firstAttempt; ; attempt++) {

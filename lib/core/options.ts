@@ -166,6 +166,17 @@ export interface TransferOptions<J = unknown> extends KyPassThroughOptions {
    * a `ResumeError`. Needs `sink`.
    */
   resume?: ResumeState | undefined;
+  /**
+   * Checking the body against the digest its response states (`Repr-Digest`, or `Content-Digest`
+   * on a whole response; sha-256 or sha-512; RFC 9530), as it streams, across a resume too: a
+   * mismatch ends the exchange with an `IntegrityError`. `'require'` also fails when there is no
+   * digest it can check (none, or under a Content-Encoding, which browsers decode before any
+   * reader), and asks for one (`Want-Repr-Digest`, unless you set it: cross-origin, a header
+   * that needs a CORS preflight). Named `digest`, not `integrity`: that is fetch's Subresource
+   * Integrity option, passed through as it is. hash-wasm is loaded only when a digest is checked.
+   * @default 'check'
+   */
+  digest?: 'check' | 'require' | 'off' | undefined;
   /** Ends the exchange with a {@link TransferAbortError} when aborted. */
   signal?: AbortSignal | undefined;
   /**

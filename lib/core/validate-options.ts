@@ -62,6 +62,7 @@ const checks: { readonly [K in keyof TransferOptions]?: Check } = {
   progressInterval: [(value) => value === 'frame' || count(0)(value), "a safe integer >= 0 or 'frame'"],
   sizeHintHeader: [(value) => typeof value === 'string' && token.test(value), 'a header name'],
   signal: [(value) => value instanceof AbortSignal, 'an AbortSignal'],
+  digest: [(value) => value === 'check' || value === 'require' || value === 'off', "'check', 'require' or 'off'"],
   resume: [
     (value, options) => {
       const state = value as Record<string, unknown>;

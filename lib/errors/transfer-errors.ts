@@ -8,7 +8,8 @@ export type TransferErrorName =
   | 'InvalidTransferOptionError'
   | 'RedirectError'
   | 'TimeoutError'
-  | 'ResumeError';
+  | 'ResumeError'
+  | 'IntegrityError';
 
 /** Base of rx-transfer's own errors: the method and URL are in the message and on the error. */
 export abstract class TransferError extends Error {
@@ -132,6 +133,31 @@ export class ResumeError extends TransferError {
   }
 }
 
+/**
+ * The body did not match the digest its response stated (`Repr-Digest` or `Content-Digest`, RFC
+ * 9530), or `digest: 'require'` found none it could check. Nothing was handed over: a sink is
+ * aborted. `algorithm`, `expected` and `actual` (base64) are `undefined` when there was no digest.
+ */
+export class IntegrityError extends TransferError {
+  override readonly name = 'IntegrityError';
+  readonly algorithm: string | undefined;
+  readonly expected: string | undefined;
+  readonly actual: string | undefined;
+
+  constructor(
+    method: string,
+    url: string,
+    problem: string,
+    stated?: { algorithm: string; value: string },
+    actual?: string,
+  ) {
+    super(problem, method, url);
+    this.algorithm = stated?.algorithm;
+    this.expected = stated?.value;
+    this.actual = actual;
+  }
+}
+
 /** The phase whose limit ran out; see {@link TimeoutLimits}. */
 export type TimeoutPhase = 'total' | 'headers' | 'upload' | 'download';
 
@@ -177,7 +203,8 @@ export function isTransferError<N extends TransferErrorName = TransferErrorName>
   | InvalidTransferOptionError
   | RedirectError
   | TimeoutError
-  | ResumeError,
+  | ResumeError
+  | IntegrityError,
   { name: N }
 > {
   if (!(error instanceof Error) && (typeof error !== 'object' || error === null)) return false;
@@ -194,4 +221,5 @@ const knownNames: readonly TransferErrorName[] = [
   'RedirectError',
   'TimeoutError',
   'ResumeError',
+  'IntegrityError',
 ];
