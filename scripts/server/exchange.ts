@@ -1,5 +1,6 @@
 import { once } from 'node:events';
 import { constants, Http2ServerResponse } from 'node:http2';
+import { BadRequest } from './bad-request.ts';
 import { whenAborted } from './delay.ts';
 import type { NodeRequest, NodeResponse, ResponseWriter } from './node-types.ts';
 import type { RecordStore } from './record-store.ts';
@@ -89,6 +90,27 @@ export class Exchange {
   /** Sends `value` as a JSON response. */
   json(status: number, value: unknown): void {
     this.respond(status, { 'content-type': 'application/json' }, JSON.stringify(value));
+  }
+
+  /**
+   * Writes `bytes` straight to an HTTP/1.1 connection, beneath the response object (which then sends nothing of its
+   * own): for answers no well-behaved server gives, such as a header block dripped a byte at a time. An HTTP/2
+   * response begins with one HEADERS frame that the stream API sends whole, so there it throws a {@link BadRequest}.
+   */
+  async writeRaw(bytes: Uint8Array): Promise<void> {
+    if (this.protocol === '2') throw new BadRequest(`${this.url.pathname} answers over HTTP/1.1 only`);
+    if (this.closed.aborted) return;
+    this.#count(bytes.byteLength);
+    const socket = this.req.socket;
+    if (!socket.write(bytes)) await once(socket, 'drain', { signal: this.closed }).catch(() => undefined);
+  }
+
+  /** Ends a raw answer ({@link writeRaw}): the record counts the response complete, and the connection closes. */
+  endRaw(): void {
+    if (this.closed.aborted) return;
+    this.record.responseComplete = true;
+    this.#changed();
+    this.req.socket.end();
   }
 
   /** Cuts the exchange on purpose: HTTP/1.1 destroys the socket, HTTP/2 resets the stream (INTERNAL_ERROR). */

@@ -1,4 +1,4 @@
-import type { TransferRecord } from './transfer-record.ts';
+import { MAX_EARLIER, type TransferRecord } from './transfer-record.ts';
 
 /** Tells whether a record has reached the state a caller waits for. */
 export type RecordPredicate = (record: Readonly<TransferRecord>) => boolean;
@@ -48,10 +48,17 @@ export class RecordStore {
     });
   }
 
-  /** Stores the live `record` of a new request, replacing an older one with the same id and evicting the oldest id. */
+  /**
+   * Stores the live `record` of a new request, evicting the oldest id; an older one with the same id moves into its
+   * `earlier` list.
+   */
   open(record: TransferRecord): void {
     const previous = this.#records.get(record.id);
-    if (previous) record.requests = previous.requests + 1;
+    if (previous) {
+      record.requests = previous.requests + 1;
+      record.earlier = [...previous.earlier, previous].slice(-MAX_EARLIER);
+      previous.earlier = [];
+    }
     this.#records.delete(record.id);
     this.#records.set(record.id, record);
     for (const oldest of this.#records.keys()) {

@@ -1,6 +1,9 @@
 import type { Exchange } from './exchange.ts';
 import type { RecordStore } from './record-store.ts';
 import { serveDownload } from './serve-download.ts';
+import { serveDrip } from './serve-drip.ts';
+import { serveDrippedHeaders } from './serve-dripped-headers.ts';
+import { serveFlaky } from './serve-flaky.ts';
 import { serveRecords } from './serve-records.ts';
 import { serveSlowHeaders } from './serve-slow-headers.ts';
 import { serveStatus } from './serve-status.ts';
@@ -19,7 +22,7 @@ export interface Route {
 export function routeTable(store: RecordStore): Route[] {
   return [
     { path: /^\/upload$/, methods: ['POST', 'PUT'], recorded: true, serve: serveUpload },
-    { path: /^\/download$/, methods: ['GET'], recorded: true, serve: serveDownload },
+    { path: /^\/download$/, methods: ['GET'], recorded: true, serve: (ex) => serveDownload(ex) },
     {
       path: /^\/status\/(\d{3})$/,
       methods: ['GET', 'POST'],
@@ -27,6 +30,9 @@ export function routeTable(store: RecordStore): Route[] {
       serve: (ex, [code]) => serveStatus(ex, Number(code)),
     },
     { path: /^\/slow-headers$/, methods: ['GET'], recorded: true, serve: serveSlowHeaders },
+    { path: /^\/drip$/, methods: ['GET'], recorded: true, serve: serveDrip },
+    { path: /^\/dripped-headers$/, methods: ['GET'], recorded: true, serve: serveDrippedHeaders },
+    { path: /^\/flaky$/, methods: ['GET', 'POST', 'PUT'], recorded: true, serve: serveFlaky },
     { path: /^\/echo-headers$/, methods: ['GET', 'POST'], recorded: true, serve: (ex) => ex.json(200, ex.req.headers) },
     {
       path: /^\/records\/([^/]+)$/,

@@ -10,15 +10,16 @@ type ByteSource = (offset: number, length: number) => Uint8Array;
 /**
  * `GET /download?size=&chunk=&rate=&gzip=1&length=lie:<n>|none&cutAt=&dropAt=&stallAt=&sizeHint=1&status=`: `size` bytes
  * where byte i is `i % 251`, possibly gzipped, paced, cut, dropped or stalled, with `status` (default 200). Offsets in `cutAt`, `dropAt` and `stallAt`
- * count bytes on the wire (compressed ones with `gzip=1`).
+ * count bytes on the wire (compressed ones with `gzip=1`). `url` stands in for the request's own (another route's
+ * choice of query).
  */
-export async function serveDownload(ex: Exchange): Promise<void> {
-  const plan = downloadPlan(ex.url);
+export async function serveDownload(ex: Exchange, url: URL = ex.url): Promise<void> {
+  const plan = downloadPlan(url);
   const compressed = plan.gzip ? await gzippedPattern(plan.size) : undefined;
   const source: ByteSource = compressed ? (offset, length) => compressed.subarray(offset, offset + length) : patternAt;
   const length = compressed?.byteLength ?? plan.size;
   const limit = plan.ending.kind === 'end' ? length : Math.min(plan.ending.at, length);
-  ex.head(Number(ex.url.searchParams.get('status') ?? 200), downloadHeaders(plan, length));
+  ex.head(Number(url.searchParams.get('status') ?? 200), downloadHeaders(plan, length));
   if (limit === 0) ex.flushHeaders();
   await sendBytes(ex, source, limit, plan);
   await finish(ex, plan.ending);

@@ -16,6 +16,11 @@ export interface TransferRecord {
   protocol: Protocol;
   /** How many requests carried this id (the record describes the latest one). */
   requests: number;
+  /**
+   * The records of the earlier requests with this id, oldest first (the last {@link MAX_EARLIER}), each kept up to
+   * date until its request ends: what became of an attempt that a retry followed.
+   */
+  earlier: TransferRecord[];
   bytesReceived: number;
   /** Request body reads in order; past {@link MAX_ARRIVALS} entries the last one is updated in place. */
   arrivals: Arrival[];
@@ -33,6 +38,9 @@ export interface TransferRecord {
   responseComplete: boolean;
 }
 
+/** Bound on {@link TransferRecord.earlier}. */
+export const MAX_EARLIER = 20;
+
 /** Bound on {@link TransferRecord.arrivals}, so that huge uploads keep records small. */
 export const MAX_ARRIVALS = 10_000;
 
@@ -44,6 +52,7 @@ export function newRecord(id: string, path: string, method: string, protocol: Pr
     method,
     protocol,
     requests: 1,
+    earlier: [],
     bytesReceived: 0,
     arrivals: [],
     requestComplete: false,
