@@ -89,7 +89,7 @@ export default defineConfig(({ mode }) => {
       // Readable ESM with real names, like ky and RxJS ship: the app's bundler minifies.
       minify: false,
       sourcemap: true,
-      lib: { entry: 'lib/index.ts', formats: ['es'], fileName: 'index' },
+      lib: { entry: ['lib/index.ts', 'lib/resumable/index.ts'], formats: ['es'] },
       rolldownOptions: {
         external: ['rxjs', /^rxjs\//, 'ky', 'hash-wasm'],
         // One file per module, as lib/ has them: readable, and the on-demand parts (the ky path,

@@ -20,7 +20,7 @@ import { build, type Rollup } from 'vite';
  * instance at load, so rx-transfer has its own HTTPError and NetworkError classes), and the XHR transport (about
  * 0.6 kB) on its first use.
  */
-const BUDGETS = { transferResult: 11_648, transfer: 11_904, everything: 14_848 } as const;
+const BUDGETS = { transferResult: 11_648, transfer: 11_904, everything: 14_848, resumable: 14_592 } as const;
 /** Issue 10's target for an app that uses `transferResult` alone. */
 const TARGET = 8192;
 
@@ -34,6 +34,7 @@ const APPS = {
   transferResult: `import { transferResult } from 'rx-transfer';\ntransferResult({ url: '/api/me' }).subscribe(show);`,
   transfer: `import { transfer } from 'rx-transfer';\ntransfer({ url: '/api/me' }).subscribe(show);`,
   everything: `import * as rxTransfer from 'rx-transfer';\nshow(rxTransfer);`,
+  resumable: `import { resumableUpload } from 'rx-transfer/resumable';\nresumableUpload({ endpoint: '/files/', body: new Blob() }).subscribe(show);`,
 } as const;
 
 type AppName = keyof typeof APPS;
@@ -48,6 +49,11 @@ interface Cost {
 const root = fileURLToPath(new URL('..', import.meta.url));
 const { values } = parseArgs({ options: { from: { type: 'string', default: 'dist' } } });
 const entry = values.from === 'lib' ? `${root}lib/index.ts` : `${root}dist/index.js`;
+/** Each subpath export's entry, as `rx-transfer/<name>` resolves it. */
+const subpaths = ['resumable'].map((name) => ({
+  find: `rx-transfer/${name}`,
+  replacement: values.from === 'lib' ? `${root}lib/${name}/index.ts` : `${root}dist/${name}/index.js`,
+}));
 if (!existsSync(entry)) {
   console.error(`${entry} is missing: run \`npm run build\` first (or pass --from=lib)`);
   process.exit(2);
@@ -63,7 +69,7 @@ async function measure(name: AppName): Promise<Cost> {
     configFile: false,
     root: dir,
     logLevel: 'silent',
-    resolve: { alias: { 'rx-transfer': entry } },
+    resolve: { alias: [...subpaths, { find: /^rx-transfer$/, replacement: entry }] },
     build: { write: false, sourcemap: true, rolldownOptions: { input: `${dir}main.js` } },
   })) as Rollup.RollupOutput;
   const chunks = result.output.filter((file): file is Rollup.OutputChunk => file.type === 'chunk');

@@ -9,7 +9,8 @@ export type TransferErrorName =
   | 'RedirectError'
   | 'TimeoutError'
   | 'ResumeError'
-  | 'IntegrityError';
+  | 'IntegrityError'
+  | 'ResumableUploadError';
 
 /** Base of rx-transfer's own errors: the method and URL are in the message and on the error. */
 export abstract class TransferError extends Error {
@@ -222,4 +223,5 @@ const knownNames: readonly TransferErrorName[] = [
   'TimeoutError',
   'ResumeError',
   'IntegrityError',
+  'ResumableUploadError',
 ];
