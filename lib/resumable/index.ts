@@ -1,6 +1,4 @@
 // The public surface of `rx-transfer/resumable`: resumable uploads (tus 1.0.0 and the IETF draft).
-export type { ChunkSource } from './chunk-source.js';
-export type { UploadOffset, UploadProtocol } from './protocols/upload-protocol.js';
 export type {
   OffsetEvent,
   ResumableCompleteEvent,
