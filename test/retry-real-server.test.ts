@@ -4,41 +4,13 @@
  * whole event sequence, the waits, and how many requests the server saw.
  */
 import { describe, expect, it } from 'vitest';
-import { type RetryEvent, type StartEvent, type TransferEvent, transfer } from '../lib/index.js';
+import { type RetryEvent, type TransferEvent, transfer } from '../lib/index.js';
+import { attemptsOf, EARLY, HTTP_DATE, NOT_RETRIED_POST, retries, starts, waitOf, within } from './support/attempts.js';
 import { collect, lastOf, progressInvariants, progressOf, sequence } from './support/collect.js';
 import { pattern } from './support/pattern.js';
 import { useTransferServer } from './support/use-transfer-server.js';
 
 const { server, faces } = useTransferServer();
-
-/** The acceptance's slack over a wait the client was told: 10% and 100 ms. */
-const within = (ms: number) => ms * 1.1 + 100;
-/** setTimeout may fire a millisecond before the clock says the delay has passed. */
-const EARLY = 2;
-
-const starts = (events: readonly TransferEvent[]) =>
-  events.filter((event): event is StartEvent => event.type === 'start');
-const retries = (events: readonly TransferEvent[]) =>
-  events.filter((event): event is RetryEvent => event.type === 'retry');
-
-/** The events of each attempt, split at its `start`. */
-function attemptsOf(events: readonly TransferEvent[]): TransferEvent[][] {
-  const attempts: TransferEvent[][] = [];
-  for (const event of events) {
-    if (event.type === 'start') attempts.push([]);
-    attempts.at(-1)?.push(event);
-  }
-  return attempts;
-}
-
-/** Milliseconds from the `retry` event to the `start` it announced. */
-function waitOf(events: readonly TransferEvent[], retry: RetryEvent): number {
-  const next = starts(events).find((start) => start.attempt === retry.attempt);
-  if (next === undefined) throw new Error(`no start for attempt ${retry.attempt}`);
-  return next.time - retry.time;
-}
-
-const NOT_RETRIED_POST = 'POST is not retried once a server may have seen it: list it in `retry.methods`';
 
 describe.each(faces)('retries against the real test server over $protocol', ({ origin, recorded }) => {
   const flaky = (id: string, query: string) => `${origin()}/flaky?id=${id}&${query}`;
@@ -92,7 +64,7 @@ describe.each(faces)('retries against the real test server over $protocol', ({ o
     ]);
     const [retry] = retries(events) as [RetryEvent];
     const stated = (retry.error as { response: Response }).response.headers.get('retry-after') ?? '';
-    expect(stated).toMatch(/^[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} GMT$/);
+    expect(stated).toMatch(HTTP_DATE);
     // Two seconds ahead, cut to the whole second the format carries: between one and two seconds from the answer.
     expect(retry).toMatchObject({ attempt: 2, delaySource: 'retry-after' });
     expect(retry.delay).toBeGreaterThan(900);

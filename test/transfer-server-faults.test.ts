@@ -34,16 +34,16 @@ async function rawGet(path: string): Promise<{ text: string; arrivals: number[] 
 
 describe('/drip', () => {
   it('sends its headers at once and a byte every ms, with Content-Length', async () => {
-    const startedAt = performance.now();
-    const response = await fetch(`${server.http1}/drip?ms=100&bytes=3`);
-    expect(performance.now() - startedAt).toBeLessThan(90);
+    const response = await fetch(`${server.http1}/drip?ms=300&bytes=3`);
+    const headersAt = performance.now();
     expect(response.headers.get('content-length')).toBe('3');
     const reader = (response.body as ReadableStream<Uint8Array>).getReader();
     const reads: { bytes: number[]; at: number }[] = [];
     for (let next = await reader.read(); !next.done; next = await reader.read())
-      reads.push({ bytes: [...next.value], at: performance.now() - startedAt });
+      reads.push({ bytes: [...next.value], at: performance.now() });
     expect(reads.map((read) => read.bytes)).toEqual([[0], [1], [2]]);
-    expect(reads.filter((read, i) => read.at < 100 * (i + 1) - 2)).toEqual([]);
+    const gaps = reads.map((read, i) => read.at - (reads[i - 1]?.at ?? headersAt));
+    expect(gaps.filter((gap) => gap < 250)).toEqual([]);
   });
 });
 

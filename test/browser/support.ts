@@ -27,13 +27,19 @@ export const protocols = [
 /** A fresh id under which the server records what it saw of one request. */
 export const testId = (): string => crypto.randomUUID();
 
-/** What the server recorded of one request. */
+/** What the server recorded of one request (scripts/server/transfer-record.ts). */
 export interface ServerRecord {
   path: string;
+  method: string;
   protocol: '1.1' | '2';
+  /** How many requests carried this id; the record describes the latest. */
+  requests: number;
+  /** The records of the earlier requests with this id, oldest first. */
+  earlier: Omit<ServerRecord, 'timedOut'>[];
   bytesReceived: number;
   requestComplete: boolean;
   clientAborted: boolean;
+  serverAborted: boolean;
   responseComplete: boolean;
   bytesSent: number;
   timedOut?: boolean;

@@ -5,7 +5,7 @@ import { closeServer, listenLocal } from '../../scripts/server/listen-local.ts';
 export interface FaultProxyReport {
   /** Connections accepted. */
   readonly connections: number;
-  /** Connections cut (at most one). */
+  /** Connections cut (at most `cuts`). */
   readonly cuts: number;
   /** Bytes from client to server that each connection passed on, in the order they were accepted. */
   readonly forwarded: readonly number[];
@@ -22,14 +22,14 @@ export interface FaultProxy {
 
 /**
  * Starts a TCP proxy on 127.0.0.1 (a free port) to the server at `target` (`http(s)://127.0.0.1:<port>`). The first
- * connection to carry more than `cutAfter` bytes from the client is cut there, both ways, with a reset to the client
- * (a connection lost mid-request); every other connection, before and after, passes through untouched.
+ * `cuts` connections (default 1) to carry more than `cutAfter` bytes from the client are cut there, both ways, with
+ * a reset to the client (a connection lost mid-request); every other connection passes through untouched.
  */
-export async function startFaultProxy(target: string, cutAfter: number): Promise<FaultProxy> {
+export async function startFaultProxy(target: string, cutAfter: number, cuts = 1): Promise<FaultProxy> {
   const { protocol, hostname, port } = new URL(target);
   const sockets = new Set<Socket>();
   const forwarded: number[] = [];
-  let cuts = 0;
+  let cut = 0;
   const track = (socket: Socket) => {
     sockets.add(socket);
     socket.on('error', () => undefined);
@@ -42,8 +42,8 @@ export async function startFaultProxy(target: string, cutAfter: number): Promise
     const index = forwarded.push(0) - 1;
     client.on('data', (chunk: Buffer) => {
       const passed = (forwarded[index] ?? 0) + chunk.byteLength;
-      if (cuts === 0 && passed > cutAfter) {
-        cuts++;
+      if (cut < cuts && passed > cutAfter) {
+        cut++;
         forwarded[index] = cutAfter;
         upstream.write(chunk.subarray(0, chunk.byteLength - (passed - cutAfter)), () => upstream.destroy());
         client.resetAndDestroy();
@@ -64,7 +64,7 @@ export async function startFaultProxy(target: string, cutAfter: number): Promise
   let closing: Promise<void> | undefined;
   return {
     origin: `${protocol}//127.0.0.1:${proxyPort}`,
-    report: () => ({ connections: forwarded.length, cuts, forwarded: [...forwarded] }),
+    report: () => ({ connections: forwarded.length, cuts: cut, forwarded: [...forwarded] }),
     close: () => {
       closing ??= (async () => {
         const closed = closeServer(server);
