@@ -160,4 +160,11 @@ describe('/file: faults', () => {
     ]);
     expect(record).toMatchObject({ requests: 3, bytesSent: SIZE - 50_000, serverAborted: false });
   });
+
+  it('keeps a cut connection open lingerMs after its last byte', async () => {
+    const response = await fetch(`${server.http1}/file?size=${SIZE}&id=${crypto.randomUUID()}&cutAt=1000&lingerMs=300`);
+    const startedAt = performance.now();
+    await expect(response.arrayBuffer()).rejects.toThrow();
+    expect(performance.now() - startedAt).toBeGreaterThan(250);
+  });
 });

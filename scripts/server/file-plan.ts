@@ -30,6 +30,8 @@ export interface FilePlan {
   corrupt: number | undefined;
   /** Request k of an id is cut once its bytes reach offset `cutAt[k - 1]` of the representation. */
   cutAt: number[];
+  /** How long a cut connection stays open, silent, after its last byte (so that a reader has taken them all). */
+  lingerMs: number;
   fault: RangeFault | undefined;
 }
 
@@ -49,6 +51,7 @@ export function filePlan(url: URL, id: string | undefined): FilePlan {
     contentDigest: algorithms(url, 'contentDigest'),
     corrupt: optionalInt(url, 'corrupt'),
     cutAt,
+    lingerMs: intOr(url, 'lingerMs', 0),
     fault: oneOf(url, 'fault', FAULTS),
   };
 }

@@ -1,5 +1,6 @@
 import { gzipSync } from 'node:zlib';
 import { type RangeAnswer, rangeAnswer, type Validators } from './byte-range.ts';
+import { delay } from './delay.ts';
 import type { Exchange, HeaderMap } from './exchange.ts';
 import { corrupted, type FileBytes, fileBytes } from './file-bytes.ts';
 import { digestField } from './file-digest.ts';
@@ -23,7 +24,8 @@ type Answer =
  *   `Content-Digest` of the bytes of the answer (the part, on a 206).
  * - `corrupt=<offset>`: that byte is served with its lowest bit flipped; every digest stays that of the right bytes.
  * - `cutAt=<o1>,<o2>,…` (needs `id`): the k-th request of the id is cut (connection destroyed, HTTP/2 stream reset)
- *   once it has sent the representation up to offset `ok`, right after its headers if it starts there or later.
+ *   once it has sent the representation up to offset `ok`, right after its headers if it starts there or later;
+ *   `lingerMs` after its last byte (default 0: a browser drops what its reader has not taken when the cut comes).
  * - `fault=`: a Range the server would honour is answered wrongly: `ignore-range` (the whole file, 200), `offset` (a
  *   206 from 1000 bytes before the byte asked), `encoded` (the 206 gzipped), `multipart` (a multipart/byteranges 206
  *   of that one range), `416` (416 `bytes *\/<length>`); `etag` changes the file's validators after the first
@@ -53,6 +55,7 @@ export async function serveFile(ex: Exchange): Promise<void> {
   ex.head(answer.status, { ...headers, 'content-length': body.length });
   if (limit === 0) ex.flushHeaders();
   await sendBytes(ex, body.at, limit, plan);
+  if (limit < body.length && plan.lingerMs > 0) await delay(plan.lingerMs, ex.closed);
   await finish(ex, limit < body.length ? { kind: 'cut', at: limit } : { kind: 'end' });
 }
 
