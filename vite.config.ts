@@ -8,6 +8,7 @@ import { transferEndpoints } from './demo/transfer-endpoints.ts';
 import { puppeteerFirefox } from './scripts/browsers/firefox-provider.ts';
 import { webkitGtk } from './scripts/browsers/webkit-provider.ts';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from './scripts/chromium.ts';
+import { browserCommands } from './test/support/browser-commands.ts';
 
 /** Debian's Chromium, started as everywhere in the project (scripts/chromium.ts). */
 const chromium = playwright({ launchOptions: { executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS } });
@@ -49,7 +50,7 @@ function browserProject(name: string, browser: BrowserConfigOptions) {
       name,
       include: ['test/browser/**/*.test.ts'],
       globalSetup: ['test/browser/global-setup.ts'],
-      browser: { enabled: true, ...browser },
+      browser: { enabled: true, commands: browserCommands, ...browser },
     },
   };
 }
