@@ -8,6 +8,7 @@ import { transferEndpoints } from './demo/transfer-endpoints.ts';
 import { puppeteerFirefox } from './scripts/browsers/firefox-provider.ts';
 import { webkitGtk } from './scripts/browsers/webkit-provider.ts';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from './scripts/chromium.ts';
+import { browserCommands } from './test/support/browser-commands.ts';
 import { faultProxyCommands } from './test/support/fault-proxy-commands.ts';
 
 /** Debian's Chromium, started as everywhere in the project (scripts/chromium.ts). */
@@ -50,7 +51,7 @@ function browserProject(name: string, browser: BrowserConfigOptions) {
       name,
       include: ['test/browser/**/*.test.ts'],
       globalSetup: ['test/browser/global-setup.ts'],
-      browser: { enabled: true, commands: faultProxyCommands, ...browser },
+      browser: { enabled: true, commands: { ...faultProxyCommands, ...browserCommands }, ...browser },
     },
   };
 }

@@ -1,5 +1,6 @@
 import type { BrowserResults } from './browser-bench.ts';
 import type { BrowserBlobResults } from './browser-blob-bench.ts';
+import type { BrowserDigestResults } from './browser-digest-bench.ts';
 import type { EventCount } from './event-count.ts';
 import { median, type Series } from './measure.ts';
 import type { MemoryResult } from './memory.ts';
@@ -15,6 +16,10 @@ export const CONTROL = 'raw fetch again (A/A control)';
 export const BLOB_STREAM = 'fetch(blob.stream())';
 /** The A/A control of the Blob and File tables. */
 export const BLOB_STREAM_CONTROL = 'fetch(blob.stream()) again (A/A control)';
+/** The baseline of the Chromium digest table: the same download, its response stating no digest. */
+export const NO_DIGEST = 'rx-transfer, no digest';
+/** The A/A control of the digest table. */
+export const NO_DIGEST_CONTROL = 'rx-transfer, no digest again (A/A control)';
 /** Node's raw fetch given the Blob itself: `fetch(url, { method: 'POST', body: blob })`. */
 const RAW_BLOB = 'fetch(blob)';
 
@@ -32,6 +37,8 @@ export interface Results {
   browser?: BrowserResults;
   /** Chromium: Blob and File uploads against `fetch(blob.stream())`. */
   browserBlob?: BrowserBlobResults;
+  /** Chromium: downloads whose response states a digest, against the same without one. */
+  browserDigest?: BrowserDigestResults;
 }
 
 /** One target of the issue, judged on this run's figures. */
@@ -139,6 +146,11 @@ export function render(
     const title = `Chromium, ${results.browserBlob?.protocol}: ${t.kind} upload ${t.bytes / MiB} MiB`;
     lines.push(...seriesTable(title, t.series, 'bytes', false));
   }
+  const d = results.browserDigest;
+  if (d)
+    lines.push(
+      ...seriesTable(`Chromium, ${d.protocol}: download ${d.bytes / MiB} MiB, digests`, d.series, 'bytes', false),
+    );
   if (results.memory) lines.push(...memoryTable(results.memory));
   if (results.events) lines.push(...eventTable(results.events));
   const targets = targetsOf(results);
@@ -167,7 +179,7 @@ function ratioTarget(
     const ratio = median(s.perRun.map((value, round) => value / (ref.perRun[round] as number)));
     notes.push(`${ratio.toFixed(3)}x of ${ref.name.replace(' (reference)', '')}`);
   }
-  const control = series?.find((entry) => entry.name === CONTROL || entry.name === BLOB_STREAM_CONTROL);
+  const control = series?.find((entry) => [CONTROL, BLOB_STREAM_CONTROL, NO_DIGEST_CONTROL].includes(entry.name));
   if (control !== undefined) notes.push(`A/A control ${control.ratio.toFixed(3)}x`);
   const figure = `${s.ratio.toFixed(3)}x${notes.length === 0 ? '' : ` (${notes.join('; ')})`}`;
   return [{ target: `${label} >= ${least}x ${against}`, figure, met: s.ratio >= least }];
@@ -214,6 +226,15 @@ export function targetsOf(results: Results): Target[] {
     ...ratioTarget('Chromium download, rx-transfer', b?.download, 'rx-transfer', 0.97),
     ...ratioTarget('Chromium streamed upload, rx-transfer', b?.upload, 'rx-transfer', 0.97),
     ...browserBlobs,
+    ...(['sha-256', 'sha-512'] as const).flatMap((algorithm) =>
+      ratioTarget(
+        `Chromium ${(results.browserDigest?.bytes ?? 0) / MiB} MiB download, Repr-Digest ${algorithm} checked`,
+        results.browserDigest?.series,
+        `rx-transfer, Repr-Digest ${algorithm}`,
+        0.8,
+        { against: NO_DIGEST },
+      ),
+    ),
     ...ratioTarget('Node small requests, rx-transfer', results.small, 'rx-transfer', 0.9, {
       reference: WITH_SIGNAL,
     }),

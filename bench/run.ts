@@ -7,13 +7,14 @@
  * 583 s on a busy machine, too near the 10-minute limit. --browser-warmups=<n> rounds in the page (default 1);
  * --memory-repeats=<n> (default 2);
  * --only=<sections> (comma-separated, default all: download,upload,blob,small,overhead,events,memory,browser,
- * browser-blob).
+ * browser-blob,browser-digest).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
 import { runBrowserBench } from './browser-bench.ts';
 import { runBrowserBlobBench } from './browser-blob-bench.ts';
+import { runBrowserDigestBench } from './browser-digest-bench.ts';
 import { memoryCases, runMemoryCase } from './memory.ts';
 import {
   blobSuite,
@@ -26,9 +27,9 @@ import {
 } from './node-suites.ts';
 import { type Results, render, targetsOf } from './report.ts';
 import { startServerProcess } from './server-process.ts';
-import { BLOB_SIZE, SIZE, SMALL_BLOB_SIZE, SMALL_REQUESTS } from './sizes.ts';
+import { BLOB_SIZE, DIGEST_SIZE, SIZE, SMALL_BLOB_SIZE, SMALL_REQUESTS } from './sizes.ts';
 
-const ALL = 'download,upload,blob,small,overhead,events,memory,browser,browser-blob';
+const ALL = 'download,upload,blob,small,overhead,events,memory,browser,browser-blob,browser-digest';
 /** The in-memory overhead is steady from one process to the next: fewer rounds do. */
 const OVERHEAD_ROUNDS = 3;
 /**
@@ -96,6 +97,9 @@ try {
       const sizes = [BLOB_SIZE, SMALL_BLOB_SIZE];
       results.browserBlob = await runBrowserBlobBench(server.http2, sizes, browserRounds('chromium Blob and File'));
     }
+    if (only.has('browser-digest')) {
+      results.browserDigest = await runBrowserDigestBench(server.http2, DIGEST_SIZE, browserRounds('chromium digests'));
+    }
   } catch (error) {
     browserSkipped = `Chromium part skipped (bash scripts/ensure-chromium.sh installs it): ${String(error)}`;
   }
@@ -109,7 +113,7 @@ const machine = {
   cores: cpus().length,
   memoryGiB: Math.round(totalmem() / 2 ** 30),
   node: process.version,
-  chromium: results.browser?.version ?? results.browserBlob?.version,
+  chromium: results.browser?.version ?? results.browserBlob?.version ?? results.browserDigest?.version,
   platform: `${process.platform} ${process.arch}`,
 };
 const setup = {
@@ -126,7 +130,13 @@ const json = {
   date: new Date().toISOString(),
   machine,
   setup,
-  sizes: { bytes: SIZE, blobBytes: BLOB_SIZE, smallBlobBytes: SMALL_BLOB_SIZE, smallRequests: SMALL_REQUESTS },
+  sizes: {
+    bytes: SIZE,
+    blobBytes: BLOB_SIZE,
+    smallBlobBytes: SMALL_BLOB_SIZE,
+    smallRequests: SMALL_REQUESTS,
+    digestBytes: DIGEST_SIZE,
+  },
   ...results,
   targets,
 };

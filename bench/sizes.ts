@@ -6,3 +6,5 @@ export const SMALL_REQUESTS = 2000;
 export const BLOB_SIZE = 64 * 2 ** 20;
 /** The smaller size of the Chromium Blob and File uploads. */
 export const SMALL_BLOB_SIZE = 8 * 2 ** 20;
+/** The size of the Chromium downloads with and without a digest (issue 12). */
+export const DIGEST_SIZE = 64 * 2 ** 20;

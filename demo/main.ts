@@ -40,29 +40,46 @@ function upload(file: File): void {
   run(addCard(`${file.name} (${formatBytes(file.size)})`, 'upload'), { url: 'api/upload', method: 'POST', body: file });
 }
 
-/** The download endpoint's query for the form's choices. */
-function downloadQuery(form: FormData): { path: string; label: string } {
+/** The download endpoint and options for the form's choices. */
+function downloadQuery(form: FormData): { path: string; label: string; options: Partial<TransferOptions> } {
   const size = Number(form.get('size'));
   const params = new URLSearchParams({ size: String(size) });
   const rate = String(form.get('rate') ?? '');
   if (rate !== '') params.set('rate', rate);
   if (form.get('gzip') !== null) params.set('gzip', '1');
   const failure = String(form.get('failure') ?? '');
-  if (failure === 'status') return { path: 'api/status/500?body=the%20server%20broke', label: '500 with a body' };
+  const label = [formatBytes(size), rate && `${formatBytes(Number(rate))}/s`, params.has('gzip') && 'gzip', failure]
+    .filter(Boolean)
+    .join(', ');
+  if (failure === 'status') {
+    return { path: 'api/status/500?body=the%20server%20broke', label: '500 with a body', options: {} };
+  }
+  if (failure === 'resume' || failure === 'resume-corrupt') return resumedQuery(params, size, label, failure);
   if (failure === 'drop') params.set('length', 'none');
   if (failure === 'drop') params.set('dropAt', String(Math.floor(size / 2)));
   if (failure === 'cut') params.set('cutAt', String(Math.floor(size * 0.7)));
   if (failure === 'stall') params.set('stallAt', String(Math.floor(size * 0.3)));
-  const label = [formatBytes(size), rate && `${formatBytes(Number(rate))}/s`, params.has('gzip') && 'gzip', failure]
-    .filter(Boolean)
-    .join(', ');
-  return { path: `api/download?${params}`, label };
+  return { path: `api/download?${params}`, label, options: {} };
+}
+
+/**
+ * A file the server serves with Range, an ETag and its sha-256 (`Repr-Digest`), whose connection drops at 40% and
+ * again at 75% (each request of the id at the next offset; the server waits 200 ms before each drop, so that the
+ * browser hands over what arrived); `resume-corrupt` also flips a bit at 90% under the same digest.
+ */
+function resumedQuery(params: URLSearchParams, size: number, label: string, failure: string) {
+  params.set('id', crypto.randomUUID());
+  params.set('digest', 'sha-256');
+  params.set('cutAt', `${Math.floor(size * 0.4)},${Math.floor(size * 0.75)}`);
+  params.set('lingerMs', '200');
+  if (failure === 'resume-corrupt') params.set('corrupt', String(Math.floor(size * 0.9)));
+  return { path: `api/file?${params}`, label, options: { retry: { limit: 3, delay: 500 } } };
 }
 
 async function download(form: FormData): Promise<void> {
-  const { path, label } = downloadQuery(form);
+  const { path, label, options } = downloadQuery(form);
   const card = addCard(`download ${label}`, 'download');
-  const common = { url: path, keepBytes: 64 };
+  const common = { url: path, keepBytes: 64, ...options };
   const picker = (window as { showSaveFilePicker?: (o: object) => Promise<FileSystemFileHandle> }).showSaveFilePicker;
   if (form.get('save') !== null && picker !== undefined) {
     const handle = await picker({ suggestedName: 'download.bin' }).catch(() => undefined);

@@ -1,5 +1,6 @@
 import { isHTTPError, type TransferEvent } from 'rx-transfer';
 import { formatBytes, formatSeconds, hexPreview } from './format.ts';
+import { createResumeNotes } from './resume-notes.ts';
 
 /** The final states a card can show; `data-state` carries them for styling and tests. */
 export type CardState = 'running' | 'done' | 'failed' | 'cancelled';
@@ -47,6 +48,8 @@ export function createTransferCard(
   const state = part<HTMLSpanElement>('.state');
   const cancelButton = part<HTMLButtonElement>('.cancel');
   const log = part<HTMLOListElement>('.log ol');
+  const notes = createResumeNotes();
+  part<HTMLOListElement>('.timeline').after(notes.element);
   let startedAt = 0;
 
   const settle = (next: CardState, text: string) => {
@@ -70,6 +73,7 @@ export function createTransferCard(
     element,
     show(event) {
       startedAt ||= event.time;
+      notes.show(event);
       addLog(`+${(event.time - startedAt).toFixed(0)} ms ${describeEvent(event)}`);
       if (event.type === 'start') part<HTMLSpanElement>('.path').textContent = `path: ${event.transport}`;
       const stage = element.querySelector(`[data-stage="${event.type}"]`);
@@ -86,7 +90,8 @@ export function createTransferCard(
         part<HTMLSpanElement>('.eta').textContent = event.eta === undefined ? '' : `${formatSeconds(event.eta)} left`;
       }
       if (event.type === 'retry') {
-        state.textContent = `retrying (attempt ${event.attempt})${event.offline ? ': waiting to be online' : ''}`;
+        const resuming = event.resumeFrom === undefined ? '' : `, resuming from ${formatBytes(event.resumeFrom)}`;
+        state.textContent = `retrying (attempt ${event.attempt}${resuming})${event.offline ? ': waiting to be online' : ''}`;
         announce(`${title}: retrying`);
       }
       if (event.type === 'complete') {
@@ -95,6 +100,7 @@ export function createTransferCard(
       }
     },
     fail(error) {
+      notes.fail(error);
       addLog(`error ${describeError(error)}`);
       settle('failed', `failed: ${describeError(error)}`);
     },
@@ -123,8 +129,10 @@ function describeEvent(event: TransferEvent): string {
       return `sent ${formatBytes(event.bytes)}`;
     case 'headers':
       return `headers ${event.status} ${event.statusText}`;
-    case 'retry':
-      return `retry: attempt ${event.attempt} in ${formatSeconds(event.delay / 1000)} (${event.delaySource})${event.offline ? ', once online' : ''} after ${describeError(event.error)}`;
+    case 'retry': {
+      const from = event.resumeFrom === undefined ? '' : ` from byte ${event.resumeFrom}`;
+      return `retry: attempt ${event.attempt}${from} in ${formatSeconds(event.delay / 1000)} (${event.delaySource})${event.offline ? ', once online' : ''} after ${describeError(event.error)}`;
+    }
     case 'complete':
       return `complete ${formatBytes(event.downloaded)} received`;
   }

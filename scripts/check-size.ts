@@ -44,6 +44,8 @@ interface Cost {
   readonly onDemand: number;
   /** Minified bytes of the start chunks by where they came from (rx-transfer's files, ky, rxjs, the app). */
   readonly bySource: Map<string, number>;
+  /** Each chunk loaded on demand: what it holds (rx-transfer's files and packages), and its gzipped bytes. */
+  readonly chunks: { readonly holds: string; readonly bytes: number }[];
 }
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -83,7 +85,15 @@ async function measure(name: AppName): Promise<Cost> {
     const sources = chunk.map.sources.map((source) => origin(resolve(dir, 'dist', chunk.fileName, '..', source)));
     for (const [source, bytes] of bytesBySource(chunk.code, chunk.map.mappings, sources)) add(bySource, source, bytes);
   }
-  return { start: sum(start), onDemand: sum(chunks.filter((chunk) => !startNames.has(chunk.fileName))), bySource };
+  const later = chunks.filter((chunk) => !startNames.has(chunk.fileName));
+  const holds = (chunk: Rollup.OutputChunk) =>
+    [...new Set(chunk.moduleIds.map((id) => origin(id).replace(/^rx-transfer dist\/.*\/|\.js$/g, '')))].join(', ');
+  return {
+    start: sum(start),
+    onDemand: sum(later),
+    bySource,
+    chunks: later.map((chunk) => ({ holds: holds(chunk), bytes: gzipped(chunk) })),
+  };
 }
 
 /** The entry chunk and every chunk it imports statically, transitively. */
@@ -176,6 +186,10 @@ for (const name of Object.keys(BUDGETS) as (keyof typeof BUDGETS)[]) {
     `  ${name.padEnd(15)} at start ${String(start).padStart(6)} B (${kb(start)})` +
       `${onDemand > 0 ? `, on demand ${onDemand} B` : ''}; budget ${budget} B${start > budget ? ': OVER' : ''}`,
   );
+}
+console.log('loaded on demand by an app using `transfer`, by chunk (gzipped), each on first need:');
+for (const { holds, bytes } of (costs.get('transfer') as Cost).chunks.sort((a, b) => b.bytes - a.bytes)) {
+  console.log(`  ${String(bytes).padStart(6)} B  ${holds}`);
 }
 const result = (costs.get('transferResult') as Cost).start - baseline.start;
 console.log(`issue 10's target for transferResult alone, ${TARGET} B: ${result <= TARGET ? 'met' : 'not met'}`);

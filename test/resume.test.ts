@@ -31,7 +31,8 @@ type Fault =
   | { kind: 'offset'; by: number }
   | { kind: 'encoded' }
   | { kind: 'multipart' }
-  | { kind: 'length'; total: number };
+  | { kind: 'length'; total: number }
+  | { kind: 'unsatisfiable' };
 
 interface Served {
   readonly ranges: (string | null)[];
@@ -71,7 +72,7 @@ function fileServer(faults: Fault[], validator: Record<string, string> = { etag:
       });
       if (fault.kind === 'encoded') headers['content-encoding'] = 'identity-not';
       if (fault.kind === 'multipart') headers['content-type'] = 'multipart/byteranges; boundary=x';
-      if (from >= SIZE) {
+      if (from >= SIZE || fault.kind === 'unsatisfiable') {
         return new HttpResponse(null, { status: 416, headers: { 'content-range': `bytes */${SIZE}` } });
       }
       const body = fault.kind === 'drop' ? dropping(rest.subarray(0, fault.after)) : chunked(rest);
@@ -260,6 +261,18 @@ describe('answers to a Range request that are not the rest', () => {
     expect((error as ResumeError).reason).toMatch(reason);
     expect(sequence(events)).toEqual(['start', 'headers', 'download-progress+', 'retry', 'start', 'headers']);
     expect(error).toMatchObject({ resume: { offset: 20_000, total: SIZE } });
+  });
+
+  it('a 416 though bytes remain fails with ResumeError (not an HTTPError of a Range the caller never sent)', async () => {
+    fileServer([{ kind: 'drop', after: 20_000 }, { kind: 'unsatisfiable' }]);
+    const { sink, bytes, state } = memorySink(false);
+    const { events, error } = await get({ sink, responseType: undefined });
+    expect(error).toBeInstanceOf(ResumeError);
+    expect(error).toMatchObject({ offset: 20_000, status: 416, resume: { offset: 20_000, total: SIZE } });
+    expect((error as ResumeError).reason).toMatch(/416 .*bytes \*\/100000.*20000 of 100000/);
+    expect(sequence(events)).toEqual(['start', 'headers', 'download-progress+', 'retry', 'start', 'headers']);
+    expect(bytes()).toEqual(FILE.subarray(0, 20_000));
+    expect(state.aborted).toBe(error);
   });
 
   it('gives the resume state on the error when the retries run out', async () => {

@@ -8,28 +8,103 @@ function patternChunk(offset: number, length: number): Uint8Array {
   return bytes;
 }
 
-/** The download source of the real server, in the service worker: size, rate, and the failure modes. */
-function downloadBody(url: URL): ReadableStream<Uint8Array> {
-  const size = Number(url.searchParams.get('size') ?? 1_000_000);
-  const rate = Number(url.searchParams.get('rate') ?? 0);
-  const stopAt = Number(
-    url.searchParams.get('dropAt') ?? url.searchParams.get('cutAt') ?? url.searchParams.get('stallAt') ?? size,
-  );
+/** Where a pattern body starts and ends, how fast it goes, and how it fails. */
+interface BodyPlan {
+  from: number;
+  /** Where the body fails (dropped), or stalls with `stall`; the body's end when it does neither. */
+  stopAt: number;
+  size: number;
+  rate: number;
+  stall: boolean;
+  /** A byte served with its lowest bit flipped. */
+  corrupt?: number;
+  /** How long a dropped body waits after its last byte before it fails. */
+  lingerMs?: number;
+}
+
+/** Pattern bytes from `plan.from`, paced, dropped or stalled as the real server's. */
+function patternBody(plan: BodyPlan): ReadableStream<Uint8Array> {
+  const { stopAt, size, rate } = plan;
   const chunk = rate > 0 ? Math.max(1024, Math.min(65_536, Math.floor(rate / 10))) : 65_536;
-  let offset = 0;
+  let offset = plan.from;
   return new ReadableStream<Uint8Array>({
     async pull(controller) {
       if (offset >= stopAt) {
-        if (url.searchParams.has('stallAt')) return new Promise<void>(() => undefined);
-        if (stopAt < size) return controller.error(new Error('connection dropped'));
-        return controller.close();
+        if (plan.stall) return new Promise<void>(() => undefined);
+        if (stopAt >= size) return controller.close();
+        await delay(plan.lingerMs ?? 0);
+        return controller.error(new Error('connection dropped'));
       }
       const length = Math.min(chunk, stopAt - offset);
       if (rate > 0) await delay((length / rate) * 1000);
-      controller.enqueue(patternChunk(offset, length));
+      const bytes = patternChunk(offset, length);
+      const flip = (plan.corrupt ?? -1) - offset;
+      if (flip >= 0 && flip < length) bytes[flip] = (bytes[flip] as number) ^ 1;
+      controller.enqueue(bytes);
       offset += length;
     },
   });
+}
+
+/** The download source of the real server, in the service worker: size, rate, and the failure modes. */
+function downloadBody(url: URL): ReadableStream<Uint8Array> {
+  const size = Number(url.searchParams.get('size') ?? 1_000_000);
+  const stopAt = Number(
+    url.searchParams.get('dropAt') ?? url.searchParams.get('cutAt') ?? url.searchParams.get('stallAt') ?? size,
+  );
+  const rate = Number(url.searchParams.get('rate') ?? 0);
+  return patternBody({ from: 0, stopAt, size, rate, stall: url.searchParams.has('stallAt') });
+}
+
+const digests = new Map<number, Promise<string>>();
+
+/** The sha-256 of `size` pattern bytes, base64, as Repr-Digest carries it. */
+function sha256Of(size: number): Promise<string> {
+  let digest = digests.get(size);
+  if (digest === undefined) {
+    digest = crypto.subtle
+      .digest('SHA-256', patternChunk(0, size) as Uint8Array<ArrayBuffer>)
+      .then((hash) => btoa(String.fromCharCode(...new Uint8Array(hash))));
+    digests.set(size, digest);
+  }
+  return digest;
+}
+
+const requestsOfId = new Map<string, number>();
+
+/**
+ * The real server's `/file` as far as the demo uses it: Range (`bytes=N-`) under If-Range with a strong ETag,
+ * Repr-Digest sha-256, `cutAt` (request k of an `id` dropped at the k-th offset, after `lingerMs`) and `corrupt`.
+ * No gzip, faults or other validators.
+ */
+async function serveFile(request: Request): Promise<Response> {
+  const url = new URL(request.url);
+  const query = (name: string) => url.searchParams.get(name);
+  const size = Number(query('size') ?? 1_000_000);
+  const id = query('id') ?? '';
+  const nth = (requestsOfId.get(id) ?? 0) + 1;
+  requestsOfId.set(id, nth);
+  const etag = `"f${size}-1"`;
+  const asked = /^bytes=(\d+)-$/.exec(request.headers.get('range') ?? '')?.[1];
+  const ifRange = request.headers.get('if-range');
+  const from = asked !== undefined && (ifRange === null || ifRange === etag) ? Number(asked) : 0;
+  if (from >= size && from > 0) {
+    return new HttpResponse(null, { status: 416, headers: { 'content-range': `bytes */${size}` } });
+  }
+  const headers = new Headers({
+    'accept-ranges': 'bytes',
+    etag,
+    'content-type': 'application/octet-stream',
+    'content-length': String(size - from),
+    'repr-digest': `sha-256=:${await sha256Of(size)}:`,
+  });
+  if (from > 0) headers.set('content-range', `bytes ${from}-${size - 1}/${size}`);
+  const cut = Number(query('cutAt')?.split(',')[nth - 1] ?? size);
+  const corrupt = query('corrupt') === null ? undefined : Number(query('corrupt'));
+  const lingerMs = Number(query('lingerMs') ?? 0);
+  const plan = { from, stopAt: Math.min(cut, size), size, rate: Number(query('rate') ?? 0), stall: false, lingerMs };
+  const body = patternBody(corrupt === undefined ? plan : { ...plan, corrupt });
+  return new HttpResponse(body, { status: from > 0 ? 206 : 200, headers });
 }
 
 const handlers = [
@@ -46,6 +121,7 @@ const handlers = [
     }
     return new HttpResponse(body, { headers });
   }),
+  http.get(/\/api\/file$/, ({ request }) => serveFile(request)),
   http.post(/\/api\/upload$/, async ({ request }) => {
     const bytes = (await request.arrayBuffer()).byteLength;
     return HttpResponse.json({ bytes, protocol: 'service worker' });

@@ -59,7 +59,7 @@ export const resumeOffset = ({ body, point }: Download): number | undefined =>
  * `complete`; or the failure (HTTP status, truncation, dropped connection, bad JSON, a Range answer
  * that cannot be appended). An attempt that asked for the rest from `rangeFrom` appends a valid 206
  * to what `download` holds, continuing its count; a 200 empties it first (or fails, for a sink that
- * cannot be truncated); a 416 stating the length already held completes it.
+ * cannot be truncated); a 416 stating the length already held completes it, and any other 416 is a ResumeError.
  */
 export async function receiveResponse(
   sent: SentAttempt,
@@ -109,8 +109,13 @@ export async function receiveResponse(
     const parsed = download.responseType === 'json' ? parseJson(result.body as string, sent) : result.body;
     complete(parsed, result.loaded, result.prefix);
   };
-  if (rangeFrom !== undefined && response.status === 416 && unsatisfiedLength(response) === rangeFrom) {
-    if (rangeFrom !== point?.total) return refuse(`the 416 says the length is ${rangeFrom}, not ${point?.total}`);
+  // The Range is the library's own: a 416 to it is a resume that cannot go on, never an HTTPError to the caller.
+  if (rangeFrom !== undefined && response.status === 416) {
+    const stated = unsatisfiedLength(response);
+    if (stated !== rangeFrom || rangeFrom !== point?.total) {
+      const range = response.headers.get('content-range');
+      return refuse(`a 416 (Content-Range: ${range}) to a Range from byte ${rangeFrom} of ${point?.total}`);
+    }
     await response.body?.cancel().catch(() => undefined);
     return finish();
   }

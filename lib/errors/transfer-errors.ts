@@ -117,7 +117,8 @@ export class RedirectError extends TransferError {
 /**
  * A download could not go on where it stopped, and nothing wrong was kept: the answer to its Range
  * request could not be appended (a 206 at another offset, of another length or validator, encoded,
- * or multipart), or the whole body came again (a 200) into a sink that cannot be truncated.
+ * or multipart; a 416 though bytes remain), or the whole body came again (a 200) into a sink that
+ * cannot be truncated.
  * `reason` says which; `offset` is where it was to go on; `status` the answer's status.
  */
 export class ResumeError extends TransferError {

@@ -24,19 +24,23 @@ export interface DownloadPlan {
  * bytes (at most 64 KiB), so that paced bodies flow smoothly.
  */
 export function downloadPlan(url: URL): DownloadPlan {
-  const rate = optionalPositive(url, 'rate');
   const ending = endingOf(url);
-  const chunk = optionalPositive(url, 'chunk') ?? Math.min(65_536, Math.max(1, Math.floor((rate ?? Infinity) / 10)));
-  if (chunk > MAX_CHUNK) throw new BadRequest(`chunk must be at most ${MAX_CHUNK}`);
   return {
     size: intOr(url, 'size', 0),
-    chunk,
-    rate,
+    ...pacingOf(url),
     gzip: flag(url, 'gzip'),
     sizeHint: flag(url, 'sizeHint'),
     length: ending.kind === 'drop' ? 'none' : lengthOf(url.searchParams.get('length')),
     ending,
   };
+}
+
+/** The write size and rate of a body (`chunk`, `rate`), as {@link downloadPlan} reads them. */
+export function pacingOf(url: URL): { chunk: number; rate: number | undefined } {
+  const rate = optionalPositive(url, 'rate');
+  const chunk = optionalPositive(url, 'chunk') ?? Math.min(65_536, Math.max(1, Math.floor((rate ?? Infinity) / 10)));
+  if (chunk > MAX_CHUNK) throw new BadRequest(`chunk must be at most ${MAX_CHUNK}`);
+  return { chunk, rate };
 }
 
 function endingOf(url: URL): DownloadEnding {

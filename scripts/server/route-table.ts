@@ -3,6 +3,7 @@ import type { RecordStore } from './record-store.ts';
 import { serveDownload } from './serve-download.ts';
 import { serveDrip } from './serve-drip.ts';
 import { serveDrippedHeaders } from './serve-dripped-headers.ts';
+import { serveFile } from './serve-file.ts';
 import { serveFlaky } from './serve-flaky.ts';
 import { serveRecords } from './serve-records.ts';
 import { serveSlowHeaders } from './serve-slow-headers.ts';
@@ -23,6 +24,7 @@ export function routeTable(store: RecordStore): Route[] {
   return [
     { path: /^\/upload$/, methods: ['POST', 'PUT'], recorded: true, serve: serveUpload },
     { path: /^\/download$/, methods: ['GET'], recorded: true, serve: (ex) => serveDownload(ex) },
+    { path: /^\/file$/, methods: ['GET'], recorded: true, serve: serveFile },
     {
       path: /^\/status\/(\d{3})$/,
       methods: ['GET', 'POST'],

@@ -5,7 +5,7 @@ import { gzippedPattern } from './gzipped-pattern.ts';
 import { patternAt } from './pattern.ts';
 
 /** Gives `length` body bytes from `offset`. */
-type ByteSource = (offset: number, length: number) => Uint8Array;
+export type ByteSource = (offset: number, length: number) => Uint8Array;
 
 /**
  * `GET /download?size=&chunk=&rate=&gzip=1&length=lie:<n>|none&cutAt=&dropAt=&stallAt=&sizeHint=1&status=`: `size` bytes
@@ -34,7 +34,12 @@ function downloadHeaders(plan: DownloadPlan, length: number): HeaderMap {
 }
 
 /** Writes bytes `[0, limit)` in `plan.chunk` pieces, paced to `plan.rate`, waiting for 'drain' when asked to. */
-async function sendBytes(ex: Exchange, source: ByteSource, limit: number, plan: DownloadPlan): Promise<void> {
+export async function sendBytes(
+  ex: Exchange,
+  source: ByteSource,
+  limit: number,
+  plan: Pick<DownloadPlan, 'chunk' | 'rate'>,
+): Promise<void> {
   const start = performance.now();
   for (let offset = 0; offset < limit && !ex.closed.aborted; offset += plan.chunk) {
     const due = plan.rate === undefined ? 0 : start + (offset * 1000) / plan.rate - performance.now();
@@ -43,7 +48,8 @@ async function sendBytes(ex: Exchange, source: ByteSource, limit: number, plan: 
   }
 }
 
-async function finish(ex: Exchange, ending: DownloadEnding): Promise<void> {
+/** Ends the response as `ending` says: normally, cut (after the last write is out), or stalled until the client leaves. */
+export async function finish(ex: Exchange, ending: DownloadEnding): Promise<void> {
   if (ending.kind === 'end') return ex.end();
   if (ending.kind === 'stall') return whenAborted(ex.closed);
   await ex.flushed();

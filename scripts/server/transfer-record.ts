@@ -36,6 +36,8 @@ export interface TransferRecord {
   bytesSent: number;
   /** The whole response was written and ended. */
   responseComplete: boolean;
+  /** `/file`: the Range and If-Range the request carried, and the status it was answered with. */
+  ranged?: { range: string | null; ifRange: string | null; status: number };
 }
 
 /** Bound on {@link TransferRecord.earlier}. */

@@ -1,6 +1,7 @@
 import type { TestProject } from 'vitest/node';
 import { type NginxOrigins, startNginx } from '../../scripts/nginx/start-nginx.ts';
 import { startTransferServer } from '../../scripts/server/transfer-server.ts';
+import type { FaultProxyReport } from '../support/fault-proxy.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -10,6 +11,22 @@ declare module 'vitest' {
     http2: string;
     /** Debian's nginx (scripts/nginx/start-nginx.ts): HTTPS + HTTP/2, plain HTTP/1.1, HTTPS with HTTP/1.1 only. */
     nginx: NginxOrigins;
+    /** The nginx instance's directory: what it serves is under `files/` (see test/support/browser-commands.ts). */
+    nginxDir: string;
+  }
+}
+
+declare module 'vitest/browser' {
+  /** The project's own commands (test/support/browser-commands.ts), run in Node. */
+  export interface BrowserCommands {
+    servePattern: (dir: string, path: string, size: number) => Promise<void>;
+    startCutProxy: (
+      target: string,
+      at: number[],
+      lingerMs: number,
+      touch?: { dir: string; path: string },
+    ) => Promise<string>;
+    closeCutProxy: (origin: string) => Promise<FaultProxyReport | undefined>;
   }
 }
 
@@ -24,6 +41,7 @@ export default async function setup(project: TestProject) {
   project.provide('http1', server.http1);
   project.provide('http2', server.http2);
   project.provide('nginx', { h2: nginx.h2, h1: nginx.h1, h1tls: nginx.h1tls });
+  project.provide('nginxDir', nginx.dir);
   return async () => {
     await Promise.all([server.close(), nginx.close()]);
   };

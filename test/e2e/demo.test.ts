@@ -26,6 +26,23 @@ async function finalState(card: Locator): Promise<{ state: string | null; text: 
   return { state: await card.getAttribute('data-state'), text: (await card.locator('.state').textContent()) ?? '' };
 }
 
+/** Records every value the page's progress bars take from now on (`barValues` reads them). */
+function watchBars(page: Page): Promise<void> {
+  return page.evaluate(() => {
+    const values: number[] = [];
+    Object.assign(window, { barValues: values });
+    new MutationObserver((records) => {
+      for (const record of records) values.push(Number((record.target as Element).getAttribute('value')));
+    }).observe(document.querySelector('#transfers') as Element, {
+      subtree: true,
+      attributes: true,
+      attributeFilter: ['value'],
+    });
+  });
+}
+
+const barValues = (page: Page) => page.evaluate(() => (window as unknown as { barValues: number[] }).barValues);
+
 async function uploadFile(page: Page, size: number, name = 'photo.bin'): Promise<Locator> {
   await page.setInputFiles('#files', { name, mimeType: 'application/octet-stream', buffer: Buffer.alloc(size, 7) });
   return newest(page, 'upload');
@@ -93,6 +110,32 @@ describe('the demo over plain HTTP/1.1 (npm run demo)', () => {
     expect(errors).toEqual([]);
   });
 
+  it('resumes a download dropped twice: the bar holds and goes on, a line per resume, the sha-256 checked', async () => {
+    const { page, errors } = await openPage(browser, demo.url);
+    await watchBars(page);
+    const resumed = await startDownload(page, { size: '16000000', rate: '8000000', failure: 'resume' });
+    expect(await finalState(resumed)).toEqual({ state: 'done', text: 'done' });
+    expect(await resumed.locator('.resumes li').allTextContents()).toEqual([
+      'attempt 2 resumes from 6.40 MB (Range: bytes=6400000-): 206, bytes 6400000-15999999/16000000',
+      'attempt 3 resumes from 12.0 MB (Range: bytes=12000000-): 206, bytes 12000000-15999999/16000000',
+    ]);
+    expect(await resumed.locator('.digest').textContent()).toBe('sha-256 checked: the body matches');
+    const bars = await barValues(page);
+    expect(bars.filter((value, index) => value < (bars[index - 1] ?? 0))).toEqual([]);
+    expect(bars.at(-1)).toBe(100);
+    // The card sets 100 again on `complete`: before that, 100 came once.
+    expect(bars.slice(0, -1).filter((value) => value === 100)).toHaveLength(1);
+    const log = await resumed.locator('.log li').allTextContents();
+    expect(log.filter((line) => /retry: attempt \d from byte \d+/.test(line))).toHaveLength(2);
+    await page.screenshot({ path: join(SHOTS, 'demo-resume.png'), fullPage: true });
+
+    const corrupted = await startDownload(page, { size: '1000000', failure: 'resume-corrupt' });
+    expect((await finalState(corrupted)).text).toMatch(/^failed: IntegrityError: The body does not match/);
+    expect(await corrupted.locator('.resumes li').count()).toBe(2);
+    expect(await corrupted.locator('.digest').textContent()).toMatch(/^IntegrityError: sha-256 expected \S+, got \S+$/);
+    expect(errors).toEqual([]);
+  });
+
   it('has an icon, so the browser finds its favicon', async () => {
     const { page } = await openPage(browser, demo.url);
     expect(await iconOf(page)).toEqual({ status: 200, type: 'image/svg+xml' });
@@ -126,7 +169,7 @@ describe('the demo over HTTPS with HTTP/2 (npm run demo:h2)', () => {
 });
 
 describe('the static build (npm run build:demo)', () => {
-  it('completes a download with no server behind it, answered by the service worker', async () => {
+  it('completes a download, and one dropped twice and resumed, with no server behind it (the service worker)', async () => {
     const outDir = mkdtempSync(join(tmpdir(), 'rx-transfer-demo-'));
     const site = await serveStaticDemo(outDir);
     try {
@@ -136,6 +179,13 @@ describe('the static build (npm run build:demo)', () => {
       const download = await startDownload(page, { size: '1000000' });
       expect(await finalState(download)).toEqual({ state: 'done', text: 'done' });
       expect(await download.locator('.amount').textContent()).toBe('1.00 MB of 1.00 MB');
+      const resumed = await startDownload(page, { size: '1000000', failure: 'resume' });
+      expect(await finalState(resumed)).toEqual({ state: 'done', text: 'done' });
+      expect(await resumed.locator('.resumes li').allTextContents()).toEqual([
+        'attempt 2 resumes from 400.0 kB (Range: bytes=400000-): 206, bytes 400000-999999/1000000',
+        'attempt 3 resumes from 750.0 kB (Range: bytes=750000-): 206, bytes 750000-999999/1000000',
+      ]);
+      expect(await resumed.locator('.digest').textContent()).toBe('sha-256 checked: the body matches');
       await page.screenshot({ path: join(SHOTS, 'demo-static.png'), fullPage: true });
     } finally {
       await site.close();
