@@ -117,8 +117,9 @@ describe('a streamed upload answered with a redirect', () => {
     const { events, error } = await collect(transfer({ url: `${API}/redirect/307`, method: 'POST', body: stream }));
     expect(error).toBeInstanceOf(RedirectError);
     expect(isTransferError(error, 'RedirectError')).toBe(true);
-    expect(error).toMatchObject({ status: 307, location: `${API}/echo` });
-    expect((error as Error).message).toMatch(/redirected \(307\) to http:\/\/api\.test\/echo.*ReadableStream/);
+    // Node's fetch refuses the redirect (`redirect: 'error'`, so that it keeps no copy of the body): it shows neither status nor location.
+    expect(error).toMatchObject({ status: 0, location: undefined });
+    expect((error as Error).message).toMatch(/redirected \(opaque\), which a ReadableStream body cannot follow/);
     expect(starts(events)).toHaveLength(1);
     expect(state.cancelled).toBe(true);
     expect(seen.requests.map(({ url }) => new URL(url).pathname)).toEqual(['/redirect/307']);

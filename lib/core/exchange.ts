@@ -70,7 +70,17 @@ export async function runExchange(
         ? countedStream(body.chunks(chunkSize), upload)
         : undefined;
     const plan = { options: sending, url, method, body, transport, upload, attempt, emit, signal: cancellation.signal };
-    const sent = await sendCounted({ ...plan, stream: counted?.stream }, counted, cancellation);
+    let sent: SentAttempt;
+    try {
+      sent = await sendCounted({ ...plan, stream: counted?.stream }, counted, cancellation);
+    } catch (error) {
+      // Node's fetch refuses a redirect of a streamed body (`redirect: 'error'`, the only mode in which it keeps
+      // no copy of the body): the whole body follows it, as for a redirect seen.
+      if (counted === undefined || attempt !== firstAttempt || !redirectRefused(error) || options.redirect) throw error;
+      if (body?.whole === undefined) throw new RedirectError(method, String(options.url), 0, undefined);
+      transport = sizedTransport();
+      continue;
+    }
     if (
       counted !== undefined &&
       attempt === firstAttempt &&
@@ -158,6 +168,15 @@ function answeredUntaken(
     throw new RedirectError(methodOf(options), String(options.url), response.status, location);
   }
   return untaken;
+}
+
+/** Whether `error` is Node's fetch refusing a redirect (`redirect: 'error'`): its cause says `unexpected redirect`. */
+function redirectRefused(error: unknown): boolean {
+  for (let cause = error, depth = 0; cause instanceof Error && depth < 4; depth++) {
+    if (cause.message === 'unexpected redirect') return true;
+    cause = cause.cause;
+  }
+  return false;
 }
 
 const isRedirect = (response: Response) =>

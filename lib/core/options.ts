@@ -42,7 +42,7 @@ export type ProgressInterval = number | 'frame';
  * The request-building options, as ky defines them. With `hooks`, `searchParams` or a `ky`
  * instance the request goes through ky; without, rx-transfer hands fetch the same request as a
  * URL and init (`prefix` and `baseUrl` joined as ky joins them, `undefined` headers left out)
- * and skips ky's per-request cost. `redirect` defaults to `'error'` for a streamed body in Node, whose fetch
+ * and skips ky's per-request cost. `redirect` defaults to `'error'` for a streamed body in Node (`'manual'` in browsers), whose fetch
  * would otherwise keep the whole body in memory (nodejs/undici#4058).
  */
 export type KyPassThroughOptions = {

@@ -1,5 +1,6 @@
 import type { Options as KyOptions } from 'ky';
 import type { KyPassThroughOptions, TransferOptions } from '../core/options.js';
+import { inBrowser } from './transport.js';
 
 /** The options that are fetch's own: they go into the `Request` on either path. */
 const requestKeys = [
@@ -44,10 +45,10 @@ export function requestInit(options: TransferOptions, parts: RequestParts): Requ
   if (parts.body !== undefined) init.body = parts.body;
   if (parts.body instanceof ReadableStream) {
     init.duplex = 'half';
-    // A streamed body cannot follow a redirect (its bytes are gone); the exchange sees the redirect and
-    // re-sends a re-readable body whole, or names it. 'manual' also keeps Node's fetch from teeing the
-    // body into memory for a redirect it might follow (nodejs/undici#4058).
-    if (options.redirect === undefined) init.redirect = 'manual';
+    // A streamed body cannot follow a redirect (its bytes are gone): the exchange sees the redirect ('manual'
+    // in browsers) or Node's refusal of it ('error': in every other mode Node's fetch keeps a copy of the whole
+    // body in case it follows one, nodejs/undici#4058), and re-sends a re-readable body whole, or names it.
+    if (options.redirect === undefined) init.redirect = inBrowser ? 'manual' : 'error';
   }
   return init;
 }
