@@ -75,6 +75,22 @@ describe('the timeout limits', () => {
     expect(state.cancelled).toBe(true);
   });
 
+  it('end a streamed upload whose whole body went but whose answer never comes at the headers limit', async () => {
+    const { events, error, elapsed } = await timed({
+      url: `${API}/upload-hang`,
+      method: 'POST',
+      body: new Blob([pattern(16 * 1024) as BlobPart]),
+      uploadChunkSize: 1024,
+      progressInterval: 0,
+      timeout: { headers: LIMIT },
+      retry: false,
+    });
+    expect(events[0]).toMatchObject({ type: 'start', transport: 'fetch-stream' });
+    expect(sequence(events)).toEqual(['start', 'upload-progress+', 'sent']);
+    expect(error).toMatchObject({ name: 'TimeoutError', phase: 'headers', limit: LIMIT });
+    expect(elapsed).toBeLessThan(WITHIN);
+  });
+
   it('end the whole exchange at its total deadline, whatever phase it is in', async () => {
     const { error, elapsed } = await timed({ url: `${API}/slow-headers`, timeout: { total: LIMIT, headers: false } });
     expect(error).toMatchObject({ name: 'TimeoutError', phase: 'total', limit: LIMIT });
