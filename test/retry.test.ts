@@ -457,6 +457,36 @@ describe('retries: limits and cancellation', () => {
   });
 });
 
+describe('retries: what the caller gets when it leaves during a wait', () => {
+  it('ends with TransferAbortError, not the phase limit already retried, when the signal aborts after a timeout', async () => {
+    const requests = flaky(async () => {
+      await delay('infinite');
+      return HttpResponse.text('never');
+    }, ok);
+    const controller = new AbortController();
+    const types: string[] = [];
+    const error = await new Promise((resolve) => {
+      transfer({
+        url: `${API}/flaky`,
+        signal: controller.signal,
+        timeout: { headers: 50 },
+        retry: { delay: 1000 },
+      }).subscribe({
+        next: (event) => {
+          types.push(event.type);
+          if (event.type === 'retry') controller.abort(new Error('user left'));
+        },
+        error: resolve,
+        complete: () => resolve(undefined),
+      });
+    });
+    expect(types).toEqual(['start', 'retry']);
+    expect(error).toBeInstanceOf(TransferAbortError);
+    expect((error as TransferAbortError).cause).toEqual(new Error('user left'));
+    expect(requests).toHaveLength(1);
+  });
+});
+
 describe('the retry option is checked before any traffic', () => {
   it.each([
     [-1, 'a retry limit >= 0'],

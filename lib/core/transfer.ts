@@ -94,7 +94,11 @@ export function exchangeEvents(options: TransferOptions): Observable<TransferEve
       attempt = createCancellation();
       timedOut = undefined;
       return runExchange(options, url, emitting, attempt, first).catch((error: unknown) => {
-        throw timedOut ?? error;
+        // A phase limit goes with its attempt's failure only: once retried, it is not the end of an
+        // exchange that the caller leaves during the wait (the `total` limit stays the end).
+        const failure = timedOut ?? error;
+        if (timedOut?.phase !== 'total') timedOut = undefined;
+        throw failure;
       });
     };
     retryAttempts({
