@@ -406,6 +406,21 @@ describe('retries: limits and cancellation', () => {
     expect(requests).toHaveLength(2);
   });
 
+  it('keeps the total limit running after a phase limit ran out and was retried', async () => {
+    const requests = flaky(async () => {
+      await delay('infinite');
+      return HttpResponse.text('never');
+    });
+    const startedAt = performance.now();
+    const { events, error } = await run({ timeout: { headers: 100, total: 250 }, retry: { delay: 0 } });
+    const elapsed = performance.now() - startedAt;
+    expect(error).toBeInstanceOf(TimeoutError);
+    expect(error).toMatchObject({ phase: 'total', limit: 250 });
+    expect(sequence(events)).toEqual(['start', 'retry', 'start', 'retry', 'start']);
+    expect(elapsed).toBeLessThan(250 + 100);
+    expect(requests).toHaveLength(3);
+  });
+
   it('does not begin a wait that would pass the total limit', async () => {
     const requests = flaky(status(503, { 'retry-after': '5' }), ok);
     const { error } = await run({ timeout: { total: 1000 } });
