@@ -15,10 +15,12 @@ export interface MemoryCaseSpec {
 }
 
 /**
- * What a retried upload may grow by over the same upload sent once (issue 11). The retried cases move twice the
- * bytes, and garbage not yet collected grows a little with the bytes moved (BENCHMARKS.md).
+ * What a retried upload may grow by over the same upload sent once (issue 11): an eighth of the body. A retried
+ * upload moves up to twice the bytes, and the garbage not yet collected varies: the medians of three repetitions
+ * differed by -8 to +41 MiB on a loaded machine (BENCHMARKS.md), where a copy of the body kept for the retry would
+ * add 512 MiB (256 MiB for the half sent before a drop).
  */
-const RETRY_SLACK = 32 * MiB;
+const RETRY_SLACK = 64 * MiB;
 const PUT = 'rx-transfer 512 MiB Blob PUT';
 
 /** The issue-11 cases: the upload sent once, then retried after each fault, all with `suffix` to their names. */
