@@ -1,3 +1,4 @@
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import fc from 'fast-check';
 import { HttpResponse, http } from 'msw';
 import { describe, expect, it } from 'vitest';
@@ -34,8 +35,13 @@ const COMPLETE = new RegExp(
 /** Any prefix of the documented order: what an error or an unsubscribe may leave. */
 const PREFIX = new RegExp(`^(${ATTEMPT}retry,)*(${ATTEMPT})?$`);
 
-/** How long a terminal may come after the `total` limit: timers and teardown on a loaded machine. */
-const TOTAL_SLACK_MS = 150;
+/**
+ * How long a terminal may come after the `total` limit, on top of the event loop's own lag in that run. Generous: on
+ * a machine at a load average of 10, a starved process took 200 ms past the limit with little lag to show for it
+ * (its share of the CPU, not its loop, was late). A wait of the settle limit (1 s) still shows; the order in which
+ * limits end an exchange is checked apart, unaffected by load.
+ */
+const TOTAL_SLACK_MS = 400;
 /** How long to keep counting requests after the end: a retry timer left running would fire well within it. */
 const QUIET_MS = 60;
 /** A run still going after this has lost its terminal. */
@@ -77,8 +83,12 @@ const scenario = fc
     stop: fc.oneof(
       { arbitrary: fc.constant(undefined), weight: 2 },
       fc.record({ how, afterEvents: fc.integer({ min: 1, max: 10 }) }),
-      // At the n-th event of a type: lands between stages far more often, a retry's wait above all.
-      { arbitrary: fc.record({ how, at: stage, nth: fc.integer({ min: 1, max: 3 }) }), weight: 2 },
+      // At the n-th event of a type: lands between stages far more often, a retry's wait above all; `deferred`
+      // stops a macrotask later, inside what the event began (a retry's wait) rather than as it is emitted.
+      {
+        arbitrary: fc.record({ how, at: stage, nth: fc.integer({ min: 1, max: 3 }), deferred: fc.boolean() }),
+        weight: 2,
+      },
       fc.record({ how, afterMs: fc.integer({ min: 0, max: 300 }) }),
     ),
     progressInterval: fc.constantFrom(0, 10),
@@ -129,6 +139,8 @@ interface Played {
   readonly hung: boolean;
   /** When the run subscribed, on the events' clock (`performance.timeOrigin + performance.now()`). */
   readonly subscribedAt: number;
+  /** The event loop's longest lag during the run, in ms: how late any timer may have run. */
+  readonly lagMs: number;
 }
 
 /** Runs one scenario to its end (or its unsubscribe), then keeps counting requests for {@link QUIET_MS}. */
@@ -145,6 +157,8 @@ async function play(s: Scenario): Promise<Played> {
   const started = performance.now();
   const subscribedAt = performance.timeOrigin + started;
   let timer: ReturnType<typeof setTimeout> | undefined;
+  const lag = monitorEventLoopDelay({ resolution: 10 });
+  lag.enable();
   const hung = await new Promise<boolean>((resolve) => {
     const bound = setTimeout(() => resolve(true), RUN_BOUND_MS);
     const finish = () => {
@@ -163,7 +177,9 @@ async function play(s: Scenario): Promise<Played> {
       next: (event) => {
         if (terminals.length > 0 || unsubscribed) late++;
         events.push(event);
-        if (s.stop !== undefined && isStopPoint(s.stop, events)) stop();
+        if (s.stop === undefined || !isStopPoint(s.stop, events)) return;
+        if ('deferred' in s.stop && s.stop.deferred) timer = setTimeout(stop, 0);
+        else stop();
       },
       error: (error: unknown) => {
         terminals.push({ kind: 'error', error, at: performance.now() - started });
@@ -177,10 +193,22 @@ async function play(s: Scenario): Promise<Played> {
     if (s.stop !== undefined && 'afterMs' in s.stop) timer = setTimeout(stop, s.stop.afterMs);
   });
   clearTimeout(timer);
+  lag.disable();
   const requestsAtEnd = requests.length;
   await sleep(QUIET_MS);
   served.delete(run);
-  return { events, terminals, late, stoppedAt, requestsAtEnd, requests: requests.length, hung, subscribedAt };
+  const lagMs = lag.max / 1e6;
+  return {
+    events,
+    terminals,
+    late,
+    stoppedAt,
+    requestsAtEnd,
+    requests: requests.length,
+    hung,
+    subscribedAt,
+    lagMs,
+  };
 }
 
 /** The events of each attempt, from its `start` up to the next. */
@@ -237,16 +265,21 @@ function lifecycleProblems(s: Scenario, played: Played): string[] {
       problems.push(...progressInvariants(progress, finished).map((problem) => `${kind}: ${problem}`));
     }
   }
-  if (s.total !== undefined && terminal !== undefined && terminal.at > s.total + TOTAL_SLACK_MS)
-    problems.push(`terminal at ${Math.round(terminal.at)} ms, total ${s.total} ms`);
+  if (s.total !== undefined && terminal !== undefined && terminal.at > s.total + TOTAL_SLACK_MS + played.lagMs)
+    problems.push(
+      `terminal at ${Math.round(terminal.at)} ms, total ${s.total} ms, loop lag ${Math.round(played.lagMs)}`,
+    );
   const headersDue = headersDueAt(events, s.headersLimit) - played.subscribedAt;
   const endedByHeaders = isTransferError(terminal?.error, 'TimeoutError') && terminal?.error.phase === 'headers';
   // Timers run in the order they are due, however late: one due after `total` cannot end the exchange.
   if (s.total !== undefined && endedByHeaders && headersDue > s.total + 2)
     problems.push(`ended by a headers limit due at ${Math.round(headersDue)} ms, past total ${s.total} ms`);
-  if (terminal !== undefined && played.requests !== played.requestsAtEnd)
-    problems.push(`${played.requests - played.requestsAtEnd} requests after the terminal`);
-  if (played.requests > starts.length) problems.push(`${played.requests} requests for ${starts.length} starts`);
+  // A request that left before the end may reach the mocked server after it (a streamed body's fetch is aborted only
+  // once it has failed by itself); one that no delivered `start` accounts for was sent after the end.
+  if (played.requests > starts.length) {
+    const after = played.requests - played.requestsAtEnd;
+    problems.push(`${played.requests} requests for ${starts.length} starts, ${after} after the end`);
+  }
   const postRetried = s.retry !== false && s.retry.methods?.includes('POST') === true;
   if (s.method === 'POST' && !postRetried && played.requests > 1) problems.push(`a POST sent ${played.requests} times`);
   return problems;
