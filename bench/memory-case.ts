@@ -7,7 +7,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import ky from 'ky';
 import { transfer } from 'rx-transfer';
-import { lastValueFrom } from 'rxjs';
+import { lastValueFrom, tap } from 'rxjs';
 import { countingSink } from './counting-sink.ts';
 
 const MiB = 2 ** 20;
@@ -41,6 +41,34 @@ const blobUpload = (size: number): MemoryCase => ({
     const event = await lastValueFrom(
       transfer<{ bytes: number }>({ url: `${origin}/upload`, method: 'PUT', body: body as Blob, ky: retrying }),
     );
+    return event.type === 'complete' ? event.body.bytes : 0;
+  },
+});
+
+/**
+ * rx-transfer PUTting a Blob of `size` bytes, given to it as is. `'off'`: `retry: false`, and the server takes it at
+ * once. Otherwise retries are on (the default policy, without the backoff's wait: nothing is collected while it idles)
+ * and the server fails the first attempt: `'503'` after reading the whole body, with `Retry-After: 0`; `'drop'` by
+ * cutting the connection half-way. `redirect: 'error'` where asked: the only mode in which Node's fetch keeps no copy
+ * of a streamed body (it clones the request, teeing the body, for any other). The case fails unless the upload took
+ * exactly the attempts it should.
+ */
+const retriedBlob = (size: number, fault: 'off' | '503' | 'drop', redirect?: 'error'): MemoryCase => ({
+  prepare: () => blobOf(size),
+  run: async (body) => {
+    const key = `memory-${process.pid}-${Date.now()}`;
+    const query = { off: '', '503': `?failOnce=${key}`, drop: `?failOnce=${key}&dropAt=${size / 2}` }[fault];
+    let attempts = 0;
+    const event = await lastValueFrom(
+      transfer<{ bytes: number }>({
+        url: `${origin}/upload${query}`,
+        method: 'PUT',
+        body: body as Blob,
+        retry: fault === 'off' ? false : { delay: 0 },
+        redirect,
+      }).pipe(tap((seen) => seen.type === 'start' && attempts++)),
+    );
+    if (attempts !== (fault === 'off' ? 1 : 2)) throw new Error(`${attempts} attempts for a first attempt ${fault}`);
     return event.type === 'complete' ? event.body.bytes : 0;
   },
 });
@@ -122,6 +150,12 @@ const cases: Record<string, MemoryCase> = {
   },
   'rx-transfer 512 MiB Blob upload, ky retries on': blobUpload(uploadSize),
   'rx-transfer 2 GiB Blob upload, ky retries on': blobUpload(4 * uploadSize),
+  'rx-transfer 512 MiB Blob PUT, retry: false': retriedBlob(uploadSize, 'off'),
+  'rx-transfer 512 MiB Blob PUT, retried after a 503': retriedBlob(uploadSize, '503'),
+  'rx-transfer 512 MiB Blob PUT, retried after a drop': retriedBlob(uploadSize, 'drop'),
+  'rx-transfer 512 MiB Blob PUT, retry: false, redirect: error': retriedBlob(uploadSize, 'off', 'error'),
+  'rx-transfer 512 MiB Blob PUT, retried after a 503, redirect: error': retriedBlob(uploadSize, '503', 'error'),
+  'rx-transfer 512 MiB Blob PUT, retried after a drop, redirect: error': retriedBlob(uploadSize, 'drop', 'error'),
   'raw fetch 512 MiB Blob streamed in 64 KiB slices': rawStreamedBlob(uploadSize),
   'raw fetch 512 MiB Blob streamed, gc every 16 MiB': rawStreamedBlob(uploadSize, 16 * MiB),
   'raw fetch 2 GiB Blob streamed in 64 KiB slices': rawStreamedBlob(4 * uploadSize),

@@ -80,11 +80,12 @@ function seriesTable(title: string, series: readonly Series[], unit: 'bytes' | '
 }
 
 function memoryTable(results: readonly MemoryResult[]): string[] {
-  const lines = [`${pad('memory, each run in a fresh process', 52)}RSS growth MiB (each run)    time s`];
+  const width = Math.max(50, ...results.map((r) => r.name.length + 1));
+  const lines = [`${pad('memory, each run in a fresh process', width + 2)}RSS growth MiB (each run)    time s`];
   for (const r of results) {
     const each = `(${r.growths.map((g) => (g / MiB).toFixed(0)).join(' ')})`;
     lines.push(
-      `  ${pad(r.name, 50)}${fixed(r.medianGrowth / MiB, 0, 6)}  ${pad(each, 18)}${fixed(r.medianMs / 1000, 2, 7)}  ${r.note}`,
+      `  ${pad(r.name, width)}${fixed(r.medianGrowth / MiB, 0, 6)}  ${pad(each, 18)}${fixed(r.medianMs / 1000, 2, 7)}  ${r.note}`,
     );
   }
   return [...lines, ''];
@@ -199,6 +200,7 @@ export function targetsOf(results: Results): Target[] {
           },
         ],
   );
+  const relativeMemory = (results.memory ?? []).flatMap((r) => relativeMemoryTarget(r, results.memory ?? []));
   const events = (results.events ?? [])
     .filter((c) => c.progressInterval === 50)
     .map((c) => ({
@@ -239,7 +241,22 @@ export function targetsOf(results: Results): Target[] {
       reference: WITH_SIGNAL,
     }),
     ...memory,
+    ...relativeMemory,
     ...events,
+  ];
+}
+
+/** A memory case's target against another case of the same run (`atMost`), when both ran. */
+function relativeMemoryTarget(r: MemoryResult, all: readonly MemoryResult[]): Target[] {
+  const base = all.find((other) => other.name === r.atMost?.of);
+  if (r.atMost === undefined || base === undefined) return [];
+  const ratio = r.medianGrowth / base.medianGrowth;
+  return [
+    {
+      target: `${r.name}: RSS growth <= "${base.name}" + ${r.atMost.slack / MiB} MiB`,
+      figure: `${(r.medianGrowth / MiB).toFixed(0)} MiB vs ${(base.medianGrowth / MiB).toFixed(0)} MiB (${ratio.toFixed(2)}x)`,
+      met: r.medianGrowth <= base.medianGrowth + r.atMost.slack,
+    },
   ];
 }
 

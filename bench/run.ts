@@ -7,7 +7,8 @@
  * 583 s on a busy machine, too near the 10-minute limit. --browser-warmups=<n> rounds in the page (default 1);
  * --memory-repeats=<n> (default 2);
  * --only=<sections> (comma-separated, default all: download,upload,blob,small,overhead,events,memory,browser,
- * browser-blob,browser-digest).
+ * browser-blob,browser-digest); --memory-cases=<text> runs only the memory cases whose name contains it (`--only=memory
+ * --memory-cases="Blob PUT"`: the retried uploads and their baseline).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
@@ -46,6 +47,7 @@ const { values } = parseArgs({
     'browser-warmups': { type: 'string', default: '1' },
     'memory-repeats': { type: 'string', default: '2' },
     only: { type: 'string', default: ALL },
+    'memory-cases': { type: 'string', default: '' },
   },
 });
 const only = new Set(values.only.split(','));
@@ -78,7 +80,7 @@ try {
   }
   if (only.has('memory')) {
     results.memory = [];
-    for (const spec of memoryCases) {
+    for (const spec of memoryCases.filter((chosen) => chosen.name.includes(values['memory-cases']))) {
       status(`memory: ${spec.name} (${elapsed()})`);
       results.memory.push(await runMemoryCase(spec, server.http1, Number(values['memory-repeats'])));
     }
@@ -141,7 +143,7 @@ const json = {
   targets,
 };
 // A partial run (--only) goes to the git-ignored bench/out/, so that it never replaces the full run's figures.
-const partial = values.only !== ALL;
+const partial = values.only !== ALL || values['memory-cases'] !== '';
 if (partial) mkdirSync(new URL('./out/', import.meta.url), { recursive: true });
 writeFileSync(
   new URL(partial ? './out/results.json' : './results.json', import.meta.url),

@@ -170,4 +170,30 @@ describe('targetsOf', () => {
       ['upload: progress events bounded by default sampling', true],
     ]);
   });
+
+  it('judges a memory case against another of the same run, its slack and ratio given', () => {
+    const memory = (name: string, growth: number, atMost?: { of: string; slack: number }) => ({
+      name,
+      note: 'n',
+      ...(atMost === undefined ? {} : { atMost }),
+      growths: [growth],
+      medianGrowth: growth,
+      medianMs: 1,
+      bytes: 1,
+      peakSource: 'VmHWM',
+    });
+    const atMost = { of: 'once', slack: 32 * MiB };
+    const targets = targetsOf({
+      memory: [
+        memory('once', 100 * MiB),
+        memory('retried', 132 * MiB, atMost),
+        memory('leaky', 133 * MiB, atMost),
+        memory('alone', 1, { of: 'not run', slack: 0 }),
+      ],
+    });
+    expect(targets).toEqual([
+      { target: 'retried: RSS growth <= "once" + 32 MiB', figure: '132 MiB vs 100 MiB (1.32x)', met: true },
+      { target: 'leaky: RSS growth <= "once" + 32 MiB', figure: '133 MiB vs 100 MiB (1.33x)', met: false },
+    ]);
+  });
 });

@@ -416,6 +416,21 @@ describe('retries: limits and cancellation', () => {
     expect(requests).toHaveLength(2);
   });
 
+  it('keeps the total limit running after a phase limit ran out and was retried', async () => {
+    const requests = flaky(async () => {
+      await delay('infinite');
+      return HttpResponse.text('never');
+    });
+    const startedAt = performance.now();
+    const { events, error } = await run({ timeout: { headers: 100, total: 250 }, retry: { delay: 0 } });
+    const elapsed = performance.now() - startedAt;
+    expect(error).toBeInstanceOf(TimeoutError);
+    expect(error).toMatchObject({ phase: 'total', limit: 250 });
+    expect(sequence(events)).toEqual(['start', 'retry', 'start', 'retry', 'start']);
+    expect(elapsed).toBeLessThan(250 + 100);
+    expect(requests).toHaveLength(3);
+  });
+
   it('does not begin a wait that would pass the total limit', async () => {
     const requests = flaky(status(503, { 'retry-after': '5' }), ok);
     const { error } = await run({ timeout: { total: 1000 } });
@@ -499,6 +514,36 @@ describe('retries in the other forms', () => {
     flaky(status(503, { 'retry-after': '0' }), ok);
     expect(await lastValueFrom(transferResult({ url: `${API}/flaky` }))).toEqual({ ok: true });
     expect(requests).toHaveLength(2);
+  });
+});
+
+describe('retries: what the caller gets when it leaves during a wait', () => {
+  it('ends with TransferAbortError, not the phase limit already retried, when the signal aborts after a timeout', async () => {
+    const requests = flaky(async () => {
+      await delay('infinite');
+      return HttpResponse.text('never');
+    }, ok);
+    const controller = new AbortController();
+    const types: string[] = [];
+    const error = await new Promise((resolve) => {
+      transfer({
+        url: `${API}/flaky`,
+        signal: controller.signal,
+        timeout: { headers: 50 },
+        retry: { delay: 1000 },
+      }).subscribe({
+        next: (event) => {
+          types.push(event.type);
+          if (event.type === 'retry') controller.abort(new Error('user left'));
+        },
+        error: resolve,
+        complete: () => resolve(undefined),
+      });
+    });
+    expect(types).toEqual(['start', 'retry']);
+    expect(error).toBeInstanceOf(TransferAbortError);
+    expect((error as TransferAbortError).cause).toEqual(new Error('user left'));
+    expect(requests).toHaveLength(1);
   });
 });
 

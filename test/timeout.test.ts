@@ -2,11 +2,12 @@ import { describe, expect, it } from 'vitest';
 import {
   InvalidTransferOptionError,
   isTransferError,
+  type StartEvent,
   TimeoutError,
   type TransferOptions,
   transfer,
 } from '../lib/index.js';
-import { collect, sequence } from './support/collect.js';
+import { collect, lastOf, sequence } from './support/collect.js';
 import { API, pattern, seen } from './support/handlers.js';
 import { useMockServer } from './support/mock-server.js';
 
@@ -73,6 +74,24 @@ describe('the timeout limits', () => {
     expect(error).toMatchObject({ name: 'TimeoutError', phase: 'upload', limit: LIMIT, downloaded: 0 });
     expect(elapsed).toBeLessThan(WITHIN);
     expect(state.cancelled).toBe(true);
+  });
+
+  it('end a streamed upload whose whole body went but whose answer never comes at the headers limit', async () => {
+    const { events, error, elapsed } = await timed({
+      url: `${API}/upload-hang`,
+      method: 'POST',
+      body: new Blob([pattern(16 * 1024) as BlobPart]),
+      uploadChunkSize: 1024,
+      progressInterval: 0,
+      timeout: { headers: LIMIT },
+      retry: false,
+    });
+    expect(events[0]).toMatchObject({ type: 'start', transport: 'fetch-stream' });
+    expect(sequence(events)).toEqual(['start', 'upload-progress+', 'sent']);
+    expect(error).toMatchObject({ name: 'TimeoutError', phase: 'headers', limit: LIMIT });
+    // The headers limit runs from `sent`: the upload's own time (longer on a loaded machine) is left out.
+    const uploading = lastOf(events, 'sent').time - (events[0] as StartEvent).time;
+    expect(elapsed - uploading).toBeLessThan(WITHIN);
   });
 
   it('end the whole exchange at its total deadline, whatever phase it is in', async () => {

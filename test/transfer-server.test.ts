@@ -261,6 +261,30 @@ describe('over HTTP/1.1 (fetch)', () => {
     });
   });
 
+  it('failOnce: the first upload with a key reads the whole body, then 503 with Retry-After: 0; the next goes through', async () => {
+    const key = newId('fail-once');
+    const body = pattern(100_000);
+    const first = await fetch(`${server.http1}/upload?failOnce=${key}&id=${key}-1`, { method: 'PUT', body });
+    expect(first.status).toBe(503);
+    expect(first.headers.get('retry-after')).toBe('0');
+    await first.text();
+    expect(server.records.get(`${key}-1`)).toMatchObject({ bytesReceived: 100_000, requestComplete: true });
+    const second = await fetch(`${server.http1}/upload?failOnce=${key}&id=${key}-2`, { method: 'PUT', body });
+    expect(await second.json()).toEqual({ id: `${key}-2`, bytes: 100_000, protocol: '1.1' });
+  });
+
+  it('failOnce with dropAt: the first upload with a key is cut once n bytes arrived; the next goes through', async () => {
+    const key = newId('drop-once');
+    const body = pattern(4 * 1024 * 1024);
+    const url = `${server.http1}/upload?failOnce=${key}&dropAt=65536`;
+    await expect(fetch(`${url}&id=${key}-1`, { method: 'PUT', body })).rejects.toThrow();
+    const cut = await waitForRecord(`${key}-1`, (record) => record.serverAborted);
+    expect(cut.bytesReceived).toBeGreaterThanOrEqual(65_536);
+    expect(cut.bytesReceived).toBeLessThan(body.byteLength);
+    const second = await fetch(`${url}&id=${key}-2`, { method: 'PUT', body });
+    expect(await second.json()).toMatchObject({ bytes: body.byteLength });
+  });
+
   it('answers a status with its Retry-After and body', async () => {
     const unavailable = await fetch(`${server.http1}/status/503?retryAfter=7`);
     expect(unavailable.status).toBe(503);

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { InvalidTransferOptionError, type TransferBody, transfer } from '../lib/index.js';
 import { collect, lastOf, progressInvariants, progressOf, sequence } from './support/collect.js';
 import { API, pattern, seen } from './support/handlers.js';
@@ -97,6 +97,25 @@ describe('uploads', () => {
       expect(lastOf(events, 'complete').body.size).toBe(size);
     },
   );
+
+  it('reads a Blob one chunk at a time in Node, never the whole Blob at once', async () => {
+    // Node's blob.stream() yields a Blob made in memory as one chunk: a copy of the whole body per attempt.
+    const buffers: number[] = [];
+    const fetching = vi.spyOn(globalThis, 'fetch').mockImplementation(async (_, init) => {
+      for await (const chunk of (init as RequestInit).body as ReadableStream<Uint8Array>)
+        buffers.push(chunk.buffer.byteLength);
+      return Response.json({ ok: true });
+    });
+    try {
+      const body = new Blob([pattern(4 * 1024 * 1024) as BlobPart]);
+      const { error } = await collect(transfer({ url: `${API}/echo`, method: 'PUT', body, uploadChunkSize: 65_536 }));
+      expect(error).toBeUndefined();
+    } finally {
+      fetching.mockRestore();
+    }
+    expect(buffers).toHaveLength(64);
+    expect(Math.max(...buffers)).toBe(65_536);
+  });
 
   it('sends the exact bytes of a typed-array view, not its whole buffer', async () => {
     const source = pattern(10_000);

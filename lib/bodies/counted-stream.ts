@@ -22,9 +22,11 @@ export interface CountedStream {
    * Ends the body in error (never a clean end: a server must not take a cut body for a whole
    * one) and releases the source, unless the body has already ended; safe to call more than once.
    * Once the request is `over` (its fetch answered or failed), the body is closed instead:
-   * nothing can take it for a whole one then.
+   * nothing can take it for a whole one then. Returns whether the body is ended in error, now or
+   * before (its source failed): then the fetch that carries it fails by itself, and false when
+   * the body had gone whole (that fetch ends only when answered or aborted).
    */
-  readonly release: (reason: unknown, over?: boolean) => void;
+  readonly release: (reason: unknown, over?: boolean) => boolean;
 }
 
 /**
@@ -38,12 +40,15 @@ export function countedStream(chunks: ChunkSource, listener: CountedListener): C
   let sent = 0;
   let inFlight = 0;
   let finished = false;
+  let whole = false;
   const release = (reason: unknown, over = false) => {
-    if (finished) return;
-    finished = true;
-    if (over) controller.close();
-    else controller.error(reason);
-    void chunks.return?.(reason);
+    if (!finished) {
+      finished = true;
+      if (over) controller.close();
+      else controller.error(reason);
+      void chunks.return?.(reason);
+    }
+    return !over && !whole;
   };
   const fail = (error: unknown) => {
     finished = true;
@@ -54,7 +59,7 @@ export function countedStream(chunks: ChunkSource, listener: CountedListener): C
   const deliver = ({ done, value }: IteratorResult<Uint8Array, undefined>): Promise<void> | undefined => {
     if (finished) return;
     if (done) {
-      finished = true;
+      finished = whole = true;
       controller.close();
       listener.onEnd();
     } else if (value.byteLength === 0) {

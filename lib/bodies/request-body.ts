@@ -1,5 +1,6 @@
 import type { TransferBody } from '../core/options.js';
 import { InvalidTransferOptionError } from '../errors/transfer-errors.js';
+import { inBrowser } from '../transports/transport.js';
 import type { ChunkSource } from './counted-stream.js';
 
 /** A request body made ready for either kind of transport. */
@@ -72,8 +73,28 @@ function blobBody(blob: Blob, contentType: string | undefined): PreparedBody {
     total: blob.size,
     contentType,
     whole: blob,
-    // The Blob's own stream: 64 KiB `slice().arrayBuffer()` reads ran about 3x slower in Chromium.
-    chunks: (chunkSize) => readerChunks(blob.stream().getReader(), chunkSize, (value) => value as Uint8Array),
+    // The Blob's own stream in browsers: 64 KiB `slice().arrayBuffer()` reads ran about 3x slower in Chromium.
+    chunks: (chunkSize) =>
+      inBrowser
+        ? readerChunks(blob.stream().getReader(), chunkSize, (value) => value as Uint8Array)
+        : sliceChunks(blob, chunkSize),
+  };
+}
+
+/**
+ * A Blob's bytes read a slice at a time, outside browsers: Node's `blob.stream()` yields a Blob made in
+ * memory whole, as one chunk, a copy of the whole body for each attempt (a 512 MiB upload grew RSS by
+ * 517 MiB, twice that when retried; BENCHMARKS.md).
+ */
+function sliceChunks(blob: Blob, chunkSize: number): ChunkSource {
+  let offset = 0;
+  return {
+    async next() {
+      if (offset >= blob.size) return { done: true, value: undefined };
+      const slice = blob.slice(offset, offset + chunkSize);
+      offset += chunkSize;
+      return { done: false, value: new Uint8Array(await slice.arrayBuffer()) };
+    },
   };
 }
 

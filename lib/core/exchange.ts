@@ -123,10 +123,13 @@ const answeredEarly = new DOMException('The server answered before the request b
 
 /**
  * Sends one attempt. Cancelled before its fetch settles, its streamed body ends in error first and
- * the fetch it fails is let settle before the abort (see {@link Cancellation}). Once the fetch has
- * settled, answered or failed, the body is only closed and its source released: the request is
- * over, no server can take it for a whole one, and Chromium leaves its own cancel of an errored
- * body unhandled then (an "Uncaught (in promise)" in the page).
+ * the fetch it fails is let settle before the abort (see {@link Cancellation}). A body that had
+ * already gone whole fails nothing: the abort goes at once (its fetch waits for an answer that may
+ * never come, and waiting for it held a stalled server's `headers` and `total` limits back by the
+ * whole settle limit, a second). Once the fetch has settled, answered or failed, the body is only
+ * closed and its source released: the request is over, no server can take it for a whole one, and
+ * Chromium leaves its own cancel of an errored body unhandled then (an "Uncaught (in promise)" in
+ * the page).
  */
 async function sendCounted(
   plan: AttemptPlan,
@@ -135,10 +138,7 @@ async function sendCounted(
 ): Promise<SentAttempt> {
   let settled = false;
   const sending = sendAttempt(plan);
-  cancellation.beforeAbort((reason) => {
-    counted?.release(reason, settled);
-    return settled ? undefined : counted && sending;
-  });
+  cancellation.beforeAbort((reason) => (counted?.release(reason, settled) ? sending : undefined));
   try {
     return await sending;
   } catch (error) {

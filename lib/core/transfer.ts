@@ -95,9 +95,12 @@ export function exchangeEvents(options: TransferOptions): Observable<TransferEve
     const download = startDownload(options, owner.method);
     const run = (first: number, emitting: typeof emit) => {
       attempt = createCancellation();
+      timedOut = undefined;
       return runExchange(options, url, emitting, attempt, download, first).catch((error: unknown) => {
+        // A phase limit goes with its attempt's failure only: once retried, it is not the end of an
+        // exchange that the caller leaves during the wait (the `total` limit stays the end).
         const failure = timedOut ?? error;
-        timedOut = undefined;
+        if (timedOut?.phase !== 'total') timedOut = undefined;
         throw failure;
       });
     };

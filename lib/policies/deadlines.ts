@@ -24,7 +24,10 @@ export interface TimeoutLimits {
 /** The defaults of {@link TimeoutLimits}. */
 export const DEFAULT_TIMEOUTS = { total: false, headers: 60_000, upload: 30_000, download: 30_000 } as const;
 
-/** Watches one exchange's events and calls `expire` once when a limit runs out. */
+/**
+ * Watches one exchange's events and calls `expire` when a limit runs out: a phase limit at most
+ * once per attempt, `total` once, after which nothing expires.
+ */
 export interface Deadlines {
   /** Moves the timers on with each event of the exchange, in order. */
   readonly observe: (event: TransferEvent<unknown>) => void;
@@ -56,7 +59,9 @@ export function watchDeadlines(
     const limit = limitOf(phase);
     if (typeof limit !== 'number') return;
     const fire = () => {
-      stop();
+      // A phase limit ends its attempt only, which may go again: `total` keeps running.
+      if (phase === 'total') stop();
+      else clearPhases();
       expire(new TimeoutError(owner.method, owner.url, phase, limit, moved));
     };
     timers.set(phase, setTimeout(fire, limit));
@@ -64,6 +69,9 @@ export function watchDeadlines(
   const clear = (phase: TimeoutPhase) => {
     clearTimeout(timers.get(phase));
     timers.delete(phase);
+  };
+  const clearPhases = () => {
+    for (const phase of ['headers', 'upload', 'download'] as const) clear(phase);
   };
   const stop = () => {
     for (const timer of timers.values()) clearTimeout(timer);
@@ -91,7 +99,7 @@ export function watchDeadlines(
       moved.down = event.loaded;
       arm('download');
     } else if (event.type === 'retry') {
-      for (const phase of ['headers', 'upload', 'download'] as const) clear(phase);
+      clearPhases();
       moved.up = moved.down = 0;
     } else stop();
   };

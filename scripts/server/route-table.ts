@@ -21,8 +21,9 @@ export interface Route {
 
 /** The routes of the transfer server. */
 export function routeTable(store: RecordStore): Route[] {
+  const failedOnce = new Set<string>();
   return [
-    { path: /^\/upload$/, methods: ['POST', 'PUT'], recorded: true, serve: serveUpload },
+    { path: /^\/upload$/, methods: ['POST', 'PUT'], recorded: true, serve: (ex) => serveUpload(ex, failedOnce) },
     { path: /^\/download$/, methods: ['GET'], recorded: true, serve: (ex) => serveDownload(ex) },
     { path: /^\/file$/, methods: ['GET'], recorded: true, serve: serveFile },
     {
