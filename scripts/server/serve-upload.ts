@@ -14,7 +14,7 @@ const UNAVAILABLE = { 'content-type': 'text/plain; charset=utf-8', 'retry-after'
  * `Retry-After: 0`, or, with `dropAt`, cuts the connection once that many bytes have arrived; later requests with the
  * key go through. `failed` holds the keys already failed.
  */
-export function serveUpload(ex: Exchange, failed: Set<string>): void {
+export function serveUpload(ex: Exchange, failed: Set<string> = new Set()): void {
   const readRate = optionalPositive(ex.url, 'readRate');
   const dropAt = optionalInt(ex.url, 'dropAt');
   if (readRate !== undefined) throttle(ex, readRate);
