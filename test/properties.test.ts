@@ -120,5 +120,5 @@ describe('properties over random sizes, chunkings and abort points', () => {
       }),
       { numRuns: 1000 },
     );
-  }, 300_000);
+  }, 600_000);
 });

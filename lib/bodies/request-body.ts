@@ -81,21 +81,27 @@ function blobBody(blob: Blob, contentType: string | undefined): PreparedBody {
   };
 }
 
+/** The least slice of a Blob read at once outside browsers: smaller chunks are cut from it, as views. */
+const MIN_SLICE = 1024 * 1024;
+
 /**
  * A Blob's bytes read a slice at a time, outside browsers: Node's `blob.stream()` yields a Blob made in
  * memory whole, as one chunk, a copy of the whole body for each attempt (a 512 MiB upload grew RSS by
- * 517 MiB, twice that when retried; BENCHMARKS.md).
+ * 517 MiB, twice that when retried; BENCHMARKS.md). Slices of at least 1 MiB: one `arrayBuffer()` per
+ * small chunk made a body of 1-byte chunks take minutes.
  */
 function sliceChunks(blob: Blob, chunkSize: number): ChunkSource {
+  const size = Math.max(chunkSize, MIN_SLICE);
   let offset = 0;
-  return {
-    async next() {
-      if (offset >= blob.size) return { done: true, value: undefined };
-      const slice = blob.slice(offset, offset + chunkSize);
-      offset += chunkSize;
-      return { done: false, value: new Uint8Array(await slice.arrayBuffer()) };
+  const slices = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      if (offset >= blob.size) return controller.close();
+      const slice = blob.slice(offset, offset + size);
+      offset += size;
+      controller.enqueue(new Uint8Array(await slice.arrayBuffer()));
     },
-  };
+  });
+  return readerChunks(slices.getReader(), chunkSize, (value) => value as Uint8Array);
 }
 
 function streamBody(stream: ReadableStream<Uint8Array>, owner: BodyOwner): PreparedBody {
