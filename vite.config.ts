@@ -89,7 +89,8 @@ export default defineConfig(({ mode }) => {
       // Readable ESM with real names, like ky and RxJS ship: the app's bundler minifies.
       minify: false,
       sourcemap: true,
-      lib: { entry: 'lib/index.ts', formats: ['es'], fileName: 'index' },
+      // Two entries: the main one, and `rx-transfer/queue` (an optional capability an app pays for only if it imports it).
+      lib: { entry: { index: 'lib/index.ts', 'queue/index': 'lib/queue/index.ts' }, formats: ['es'] },
       rolldownOptions: {
         external: ['rxjs', /^rxjs\//, 'ky', 'hash-wasm'],
         // One file per module, as lib/ has them: readable, and the on-demand parts (the ky path,

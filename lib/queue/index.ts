@@ -1,0 +1,14 @@
+export type { TransferQueue } from './create-transfer-queue.js';
+export { createTransferQueue } from './create-transfer-queue.js';
+export { InvalidQueueOptionError, isInvalidQueueOptionError } from './invalid-queue-option-error.js';
+export type {
+  QueueAggregateEvent,
+  QueueEvent,
+  QueueItemCancelledEvent,
+  QueueItemCounts,
+  QueueItemEvent,
+  QueueItemFailedEvent,
+  QueueSummaryEvent,
+} from './queue-events.js';
+export type { QueueItem, QueueOptions } from './queue-options.js';
+export { transferAll } from './transfer-all.js';
