@@ -6,7 +6,7 @@
  * contender's process runs before its timed one (default 1; small requests always 1). 7 rounds after 2 warm-ups took
  * 583 s on a busy machine, too near the 10-minute limit. --browser-warmups=<n> rounds in the page (default 1);
  * --memory-repeats=<n> (default 2);
- * --only=<sections> (comma-separated, default all: download,upload,blob,small,overhead,events,memory,browser,
+ * --only=<sections> (comma-separated, default all: download,upload,blob,small,queue,overhead,events,memory,browser,
  * browser-blob).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -20,15 +20,16 @@ import {
   downloadSuite,
   eventCounts,
   overheadPerRequest,
+  queueSuite,
   type Rounds,
   smallSuite,
   uploadSuite,
 } from './node-suites.ts';
 import { type Results, render, targetsOf } from './report.ts';
 import { startServerProcess } from './server-process.ts';
-import { BLOB_SIZE, SIZE, SMALL_BLOB_SIZE, SMALL_REQUESTS } from './sizes.ts';
+import { BLOB_SIZE, QUEUE, SIZE, SMALL_BLOB_SIZE, SMALL_REQUESTS } from './sizes.ts';
 
-const ALL = 'download,upload,blob,small,overhead,events,memory,browser,browser-blob';
+const ALL = 'download,upload,blob,small,queue,overhead,events,memory,browser,browser-blob';
 /** The in-memory overhead is steady from one process to the next: fewer rounds do. */
 const OVERHEAD_ROUNDS = 3;
 /**
@@ -68,6 +69,7 @@ try {
     const small = rounds('small requests', SMALL_WARMUPS);
     results.small = await smallSuite(server.http1, { ...small, runs: small.runs * SHORT_JOB_ROUND_FACTOR });
   }
+  if (only.has('queue')) results.queue = await queueSuite(server.http1, rounds('queue'));
   if (only.has('overhead')) {
     results.overhead = await overheadPerRequest(OVERHEAD_ROUNDS, rounds('overhead, fetch in memory').onJob);
   }
@@ -126,7 +128,13 @@ const json = {
   date: new Date().toISOString(),
   machine,
   setup,
-  sizes: { bytes: SIZE, blobBytes: BLOB_SIZE, smallBlobBytes: SMALL_BLOB_SIZE, smallRequests: SMALL_REQUESTS },
+  sizes: {
+    bytes: SIZE,
+    blobBytes: BLOB_SIZE,
+    smallBlobBytes: SMALL_BLOB_SIZE,
+    smallRequests: SMALL_REQUESTS,
+    queue: QUEUE,
+  },
   ...results,
   targets,
 };

@@ -6,3 +6,5 @@ export const SMALL_REQUESTS = 2000;
 export const BLOB_SIZE = 64 * 2 ** 20;
 /** The smaller size of the Chromium Blob and File uploads. */
 export const SMALL_BLOB_SIZE = 8 * 2 ** 20;
+/** The queue case (issue 15): how many downloads one job makes, of how many bytes each, how many at once. */
+export const QUEUE = { items: 1000, bytes: 64 * 2 ** 10, concurrency: 6 } as const;
