@@ -22,7 +22,12 @@ function demoConfig(mode: string): UserConfig {
   return {
     root: 'demo',
     base: './',
-    resolve: { alias: { 'rx-transfer': fileURLToPath(new URL('./lib/index.ts', import.meta.url)) } },
+    resolve: {
+      alias: [
+        { find: /^rx-transfer$/, replacement: fileURLToPath(new URL('./lib/index.ts', import.meta.url)) },
+        { find: /^rx-transfer\/queue$/, replacement: fileURLToPath(new URL('./lib/queue/index.ts', import.meta.url)) },
+      ],
+    },
     server: { host: '127.0.0.1', port: 5173 },
     preview: { host: '127.0.0.1', port: 4173 },
     plugins: mocked ? [mockServiceWorkerFile()] : [transferEndpoints({ https: mode === 'demo-h2' })],
