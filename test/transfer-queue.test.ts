@@ -122,14 +122,19 @@ describe('createTransferQueue', () => {
     run.subscription.unsubscribe();
   });
 
-  it('ends a batch each time it empties, with figures of that batch alone', async () => {
+  it('ends a batch each time it empties, with figures and a duration of that batch alone', async () => {
     const queue = createTransferQueue({ progressInterval: 5 });
     const run = watch(queue.events$);
     queue.add(paced('one', 1000));
     await eventually(() => run.summaries().length === 1);
+    await sleep(300);
+    const added = performance.timeOrigin + performance.now();
     queue.add(paced('two', 3000));
     queue.add(paced('three', 3000));
     await eventually(() => run.summaries().length === 2);
+    // A batch lasts from its first item: the idle time before it is not counted.
+    const second = run.summaries()[1] as QueueSummaryEvent<string>;
+    expect(second.duration).toBeLessThanOrEqual(second.time - added);
     expect(run.summaries().map((summary) => [summary.items.total, summary.bytes])).toEqual([
       [1, 1000],
       [2, 6000],

@@ -30,8 +30,8 @@ export interface BatchTally {
   bytes(): number;
   /** The aggregate as it stands. */
   aggregate(paused: boolean): QueueAggregateEvent;
-  /** When the batch's first item came. */
-  readonly began: number;
+  /** When the batch's first item came (as `TransferEvent.time`); `undefined` while it has none. */
+  readonly began: number | undefined;
 }
 
 /** Starts the figures of a new batch. */
@@ -49,6 +49,7 @@ export function createBatchTally(): BatchTally {
   let total = 0;
   let unknownLoaded = 0;
   const meter: ProgressMeter = createProgressMeter(undefined);
+  let began: number | undefined;
   const setTotal = (item: ItemTally, next: number | undefined) => {
     if (item.total === undefined) {
       items.unknown--;
@@ -79,8 +80,11 @@ export function createBatchTally(): BatchTally {
   };
   return {
     items,
-    began: now(),
+    get began() {
+      return began;
+    },
     enter(direction, size) {
+      began ??= now();
       items.total++;
       items.waiting++;
       if (size === undefined) items.unknown++;

@@ -166,7 +166,7 @@ export function createQueueRun<K>(
       stopped: stoppedBy !== undefined,
       ...(stoppedBy === undefined ? {} : { stoppedBy: stoppedBy.key }),
       bytes: tally.bytes(),
-      duration: now() - tally.began,
+      duration: tally.began === undefined ? 0 : now() - tally.began,
     };
     tally = createBatchTally();
     failed = [];
