@@ -6,8 +6,8 @@ const FRAME_FALLBACK_MS = 16;
 /**
  * Paces a batch's `aggregate` events: the first change goes out at once, later ones at most one per
  * interval, and one per interval while `active()` (items run: the rate moves even when no byte
- * arrives). `show()` sends the aggregate as it stands, or declines (returns false) to have it held
- * until the next tick or `flush()`.
+ * arrives). An interval of 0 sends one per change and no more. `show()` sends the aggregate as it
+ * stands, or declines (returns false) to have it held until the next tick or `flush()`.
  */
 export interface AggregateSampler {
   /** A figure changed. */

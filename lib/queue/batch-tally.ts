@@ -1,7 +1,8 @@
 import { now } from '../core/clock.js';
 import type { TransferEvent } from '../core/events.js';
 import { createProgressMeter, type ProgressMeter } from '../progress/progress-meter.js';
-import type { QueueAggregateEvent, QueueItemCounts } from './queue-events.js';
+import type { ItemWeight } from './item-weight.js';
+import type { QueueAggregateEvent, QueueItemCounts, QueueSummaryEvent } from './queue-events.js';
 
 /** One item's share of the batch's figures. */
 export interface ItemTally {
@@ -20,18 +21,18 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] };
  */
 export interface BatchTally {
   readonly items: Readonly<QueueItemCounts>;
-  /** Enters a waiting item whose total is `size` (or unknown). */
-  enter(direction: ItemTally['direction'], size: number | undefined): ItemTally;
+  /** Enters a waiting item whose total is its weight's `size` (or unknown). */
+  enter(weight: ItemWeight): ItemTally;
   start(): void;
   /** Counts an item's event; whether any figure changed. */
   observe(item: ItemTally, event: TransferEvent<unknown>): boolean;
   settle(started: boolean, outcome: 'done' | 'failed' | 'cancelled'): void;
-  /** Every byte counted so far, known totals or not. */
-  bytes(): number;
   /** The aggregate as it stands. */
   aggregate(paused: boolean): QueueAggregateEvent;
-  /** When the batch's first item came (as `TransferEvent.time`); `undefined` while it has none. */
-  readonly began: number | undefined;
+  /** The summary of the batch, now that it has ended, with the items that failed or were cancelled. */
+  summary<K>(
+    ended: Pick<QueueSummaryEvent<K>, 'failed' | 'cancelled'> & { stoppedBy?: { key: K } },
+  ): QueueSummaryEvent<K>;
 }
 
 /** Starts the figures of a new batch. */
@@ -80,10 +81,7 @@ export function createBatchTally(): BatchTally {
   };
   return {
     items,
-    get began() {
-      return began;
-    },
-    enter(direction, size) {
+    enter({ direction, size }) {
       began ??= now();
       items.total++;
       items.waiting++;
@@ -108,7 +106,6 @@ export function createBatchTally(): BatchTally {
       else items.waiting--;
       items[outcome]++;
     },
-    bytes: () => loaded + unknownLoaded,
     aggregate(paused) {
       const time = now();
       const { rate } = meter(loaded + unknownLoaded, time);
@@ -128,6 +125,21 @@ export function createBatchTally(): BatchTally {
         eta,
         items: { ...items },
         paused,
+      };
+    },
+    summary({ failed, cancelled, stoppedBy }) {
+      const time = now();
+      const { total: all, done, failed: failures, cancelled: cancels } = items;
+      return {
+        type: 'summary',
+        time,
+        items: { total: all, done, failed: failures, cancelled: cancels },
+        failed,
+        cancelled,
+        stopped: stoppedBy !== undefined,
+        ...(stoppedBy === undefined ? {} : { stoppedBy: stoppedBy.key }),
+        bytes: loaded + unknownLoaded,
+        duration: began === undefined ? 0 : time - began,
       };
     },
   };

@@ -46,20 +46,22 @@ export interface QueueItemCounts {
 }
 
 /**
- * The whole batch's progress, sampled: at most one per `progressInterval`, one per interval while
- * items run, and a final one once every item has settled.
+ * The whole batch's progress, sampled: at most one per `progressInterval` (one per interval while
+ * items run, so that the rate can fall when bytes stop), and a final one once every item has settled.
  *
  * An item's bytes are its request body's or its response body's (see `QueueItem.direction`), counted
  * to the furthest it has come: a retry that starts again from 0 adds nothing until it passes that
  * point, and a failed or cancelled item keeps what it had moved, and its total. Nothing is invented:
  * an item whose total is not known counts only in `unknownLoaded`, and then `partial` is true.
  *
- * - When no item's total is unknown (`partial` false), `loaded` and `percent` never decrease, and
- *   `percent` is 100 in exactly one event: the final one, when every item has completed. (An
- *   aggregate that would read 100 while a response is still awaited is held back until then.)
- * - Adding items to a running batch raises `total`: the percent may drop then, and only then.
- * - While `partial`, `loaded`, `total`, `percent` cover only the items with known totals, and the
- *   percent drops when another item's total becomes known.
+ * - While no total is unknown (`partial` false), `loaded` and `percent` never decrease, and `percent`
+ *   is 100 in at most one event, the batch's final one; when every item completes, it is. An
+ *   aggregate that would read 100 while a response is still awaited is held back until then, so 100%
+ *   means done (never "stuck at 100%" while a server takes its time).
+ * - Three things change `total` during a batch, and may move the percent either way: items added to
+ *   it, an item's total becoming known, and a declared `size` that the response corrects.
+ * - While `partial`, `loaded`, `total`, `percent` cover only the items with known totals (the
+ *   percent may drop when another item's total becomes known), and `eta` is `undefined`.
  */
 export interface QueueAggregateEvent {
   readonly type: 'aggregate';

@@ -4,6 +4,7 @@ import { transfer } from '../core/transfer.js';
 import { isTransferError } from '../errors/transfer-errors.js';
 import { createAggregateSampler } from './aggregate-sampler.js';
 import { type BatchTally, createBatchTally, type ItemTally } from './batch-tally.js';
+import { weightOf } from './item-weight.js';
 import type { QueueEvent, QueueItemCancelledEvent } from './queue-events.js';
 import type { QueueItem } from './queue-options.js';
 import type { QueueSettings } from './validate-queue.js';
@@ -41,14 +42,6 @@ export interface QueueRun<K> {
   /** Ends the run (unsubscribed): aborts every item in flight; no event follows. */
   stop(): void;
 }
-
-const bodyOf = ({ options }: QueueItem<unknown>) => options.body ?? options.json;
-const sizeOf = (body: unknown) =>
-  body instanceof Blob
-    ? body.size
-    : body instanceof ArrayBuffer || ArrayBuffer.isView(body)
-      ? body.byteLength
-      : undefined;
 
 /** Starts a run that sends its events to `emit`, and calls `onBatchEnd` after each summary. */
 export function createQueueRun<K>(
@@ -157,17 +150,7 @@ export function createQueueRun<K>(
     const { items } = tally;
     if (holding || items.waiting + items.running > 0 || (items.total === 0 && !empty)) return;
     sampler.flush(() => send(tally.aggregate(paused)));
-    const summary = {
-      type: 'summary' as const,
-      time: now(),
-      items: { total: items.total, done: items.done, failed: items.failed, cancelled: items.cancelled },
-      failed,
-      cancelled,
-      stopped: stoppedBy !== undefined,
-      ...(stoppedBy === undefined ? {} : { stoppedBy: stoppedBy.key }),
-      bytes: tally.bytes(),
-      duration: tally.began === undefined ? 0 : now() - tally.began,
-    };
+    const summary = tally.summary({ failed, cancelled, ...(stoppedBy === undefined ? {} : { stoppedBy }) });
     tally = createBatchTally();
     failed = [];
     cancelled = [];
@@ -178,13 +161,11 @@ export function createQueueRun<K>(
 
   return {
     add(item) {
-      const direction = item.direction ?? (bodyOf(item) === undefined ? 'download' : 'upload');
-      const size = item.size ?? (direction === 'upload' ? sizeOf(item.options.body) : undefined);
       const entry: Entry<K> = {
         item,
         priority: item.priority ?? 0,
         order: order++,
-        tally: tally.enter(direction, size),
+        tally: tally.enter(weightOf(item)),
         state: 'waiting',
       };
       entries.set(item.key, entry);
