@@ -33,7 +33,12 @@ async function jobOf(): Promise<() => Promise<number>> {
   if (suite === 'queue') {
     const run = await loadContender<(urls: readonly string[], concurrency: number) => Promise<number>>(suite, name);
     const urls = Array.from({ length: QUEUE.items }, () => `${origin}/download?size=${QUEUE.bytes}`);
-    return () => run(urls, QUEUE.concurrency);
+    return async () => {
+      const bytes = await run(urls, QUEUE.concurrency);
+      if (bytes !== QUEUE.items * QUEUE.bytes)
+        throw new Error(`${name}: ${bytes} bytes, not ${QUEUE.items * QUEUE.bytes}`);
+      return bytes;
+    };
   }
   const run = await loadContender<(url: string) => Promise<number>>(suite, name);
   return async () => {

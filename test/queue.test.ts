@@ -306,6 +306,12 @@ describe('transferAll', () => {
     expect(seen.requests).toEqual([]);
   });
 
+  it('refuses items that are no iterable, before any traffic', async () => {
+    const { error } = await collectQueue(transferAll({ key: 'a' } as never));
+    expect(error).toMatchObject({ name: 'InvalidQueueOptionError', option: 'items' });
+    expect((error as Error).message).toBe('Invalid queue option `items`: expected an iterable of items, got an object');
+  });
+
   it.each([
     ['key', [paced('a'), paced('b'), paced('a')], 'a', /item "a" `key`/],
     [

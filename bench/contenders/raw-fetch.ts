@@ -61,7 +61,9 @@ export async function pool(urls: readonly string[], concurrency: number): Promis
   const worker = async () => {
     while (next < urls.length) {
       const url = urls[next++] as string;
-      bytes += (await (await fetch(url)).arrayBuffer()).byteLength;
+      // Read first, then add: `bytes += await …` reads `bytes` before the wait, and the workers' sums would be lost.
+      const body = await (await fetch(url)).arrayBuffer();
+      bytes += body.byteLength;
     }
   };
   await Promise.all(Array.from({ length: concurrency }, worker));

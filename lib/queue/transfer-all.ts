@@ -1,4 +1,5 @@
 import { Observable } from 'rxjs';
+import { InvalidQueueOptionError, show } from './invalid-queue-option-error.js';
 import type { QueueEvent } from './queue-events.js';
 import type { QueueItem, QueueOptions } from './queue-options.js';
 import { createQueueRun } from './queue-run.js';
@@ -61,6 +62,9 @@ export function transferAll<K = string>(
 /** The items as a list, each checked, with no key twice. */
 function checkedItems<K>(items: Iterable<QueueItem<K>>): QueueItem<K>[] {
   const keys = new Set<K>();
+  if (typeof (items as Partial<Iterable<unknown>> | null)?.[Symbol.iterator] !== 'function') {
+    throw new InvalidQueueOptionError('items', `expected an iterable of items, got ${show(items)}`);
+  }
   const list = [...items];
   for (const item of list) {
     checkItem(item, (key) => keys.has(key));
