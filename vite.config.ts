@@ -24,7 +24,12 @@ function demoConfig(mode: string): UserConfig {
   return {
     root: 'demo',
     base: './',
-    resolve: { alias: { 'rx-transfer': fileURLToPath(new URL('./lib/index.ts', import.meta.url)) } },
+    resolve: {
+      alias: [
+        { find: /^rx-transfer$/, replacement: fileURLToPath(new URL('./lib/index.ts', import.meta.url)) },
+        { find: /^rx-transfer\/queue$/, replacement: fileURLToPath(new URL('./lib/queue/index.ts', import.meta.url)) },
+      ],
+    },
     server: { host: '127.0.0.1', port: 5173 },
     preview: { host: '127.0.0.1', port: 4173 },
     plugins: mocked ? [mockServiceWorkerFile()] : [transferEndpoints({ https: mode === 'demo-h2' })],
@@ -91,7 +96,16 @@ export default defineConfig(({ mode }) => {
       // Readable ESM with real names, like ky and RxJS ship: the app's bundler minifies.
       minify: false,
       sourcemap: true,
-      lib: { entry: ['lib/index.ts', 'lib/resumable/index.ts'], formats: ['es'] },
+      // Three entries: the main one, `rx-transfer/resumable` and `rx-transfer/queue` (optional capabilities an app pays
+      // for only if it imports them).
+      lib: {
+        entry: {
+          index: 'lib/index.ts',
+          'resumable/index': 'lib/resumable/index.ts',
+          'queue/index': 'lib/queue/index.ts',
+        },
+        formats: ['es'],
+      },
       rolldownOptions: {
         external: ['rxjs', /^rxjs\//, 'ky', 'hash-wasm'],
         // One file per module, as lib/ has them: readable, and the on-demand parts (the ky path,

@@ -6,7 +6,7 @@
  */
 import { constants, PerformanceObserver } from 'node:perf_hooks';
 import { loadContender, type Suite } from './contenders/index.ts';
-import { BLOB_SIZE, SIZE, SMALL_REQUESTS } from './sizes.ts';
+import { BLOB_SIZE, QUEUE, SIZE, SMALL_REQUESTS } from './sizes.ts';
 
 const [suite = 'small', name = '', origin = '', warmups = '1'] = process.argv.slice(2) as [
   Suite,
@@ -29,6 +29,16 @@ async function jobOf(): Promise<() => Promise<number>> {
     const run = await loadContender<(url: string, blob: Blob) => Promise<number>>(suite, name);
     const blob = new Blob([new Uint8Array(BLOB_SIZE).fill(7)]);
     return () => run(`${origin}/upload`, blob);
+  }
+  if (suite === 'queue') {
+    const run = await loadContender<(urls: readonly string[], concurrency: number) => Promise<number>>(suite, name);
+    const urls = Array.from({ length: QUEUE.items }, () => `${origin}/download?size=${QUEUE.bytes}`);
+    return async () => {
+      const bytes = await run(urls, QUEUE.concurrency);
+      if (bytes !== QUEUE.items * QUEUE.bytes)
+        throw new Error(`${name}: ${bytes} bytes, not ${QUEUE.items * QUEUE.bytes}`);
+      return bytes;
+    };
   }
   const run = await loadContender<(url: string) => Promise<number>>(suite, name);
   return async () => {

@@ -51,6 +51,10 @@ export const uploadSuite = (origin: string, rounds: Rounds): Promise<Series[]> =
 export const blobSuite = (origin: string, rounds: Rounds): Promise<Series[]> =>
   suite('blob', Object.keys(contenders.blob), origin, rounds, BLOB_STREAM);
 
+/** `QUEUE` (sizes.ts): 1,000 downloads of 64 KiB, 6 at a time: `transferAll` against a simple pool of raw fetches. */
+export const queueSuite = (origin: string, rounds: Rounds): Promise<Series[]> =>
+  suite('queue', Object.keys(contenders.queue), origin, rounds);
+
 /** Sequential 1 KiB GETs, with the floor of any observable wrapper as a reference. */
 export const smallSuite = (origin: string, rounds: Rounds): Promise<Series[]> =>
   suite('small', Object.keys(contenders.small), origin, rounds);

@@ -4,7 +4,7 @@ import type { BrowserDigestResults } from './browser-digest-bench.ts';
 import type { EventCount } from './event-count.ts';
 import { median, type Series } from './measure.ts';
 import type { MemoryResult } from './memory.ts';
-import { BLOB_SIZE, SIZE, SMALL_REQUESTS } from './sizes.ts';
+import { BLOB_SIZE, QUEUE, SIZE, SMALL_REQUESTS } from './sizes.ts';
 
 const MiB = 2 ** 20;
 const RXJS_LOADED = 'raw fetch, rxjs + ky loaded (reference)';
@@ -30,6 +30,8 @@ export interface Results {
   /** Node: Blob uploads against `fetch(blob.stream())`. */
   blob?: Series[];
   small?: Series[];
+  /** Node: 1,000 downloads of 64 KiB, 6 at a time: `transferAll` against a pool of 6 raw fetches. */
+  queue?: Series[];
   /** Microseconds of CPU per request with fetch answered in memory, by contender. */
   overhead?: Record<string, number>;
   events?: EventCount[];
@@ -134,6 +136,10 @@ export function render(
     lines.push(...seriesTable(`Node, HTTP/1.1: Blob upload ${BLOB_SIZE / MiB} MiB`, results.blob, 'bytes'));
   if (results.small)
     lines.push(...seriesTable(`Node: ${SMALL_REQUESTS} sequential 1 KiB GETs`, results.small, 'requests'));
+  if (results.queue) {
+    const title = `Node: ${QUEUE.items} x ${QUEUE.bytes / 1024} KiB downloads, ${QUEUE.concurrency} at once`;
+    lines.push(...seriesTable(title, results.queue, 'bytes'));
+  }
   if (results.overhead) lines.push(...overheadTable(results.overhead));
   if (b) {
     lines.push(
@@ -240,6 +246,13 @@ export function targetsOf(results: Results): Target[] {
     ...ratioTarget('Node small requests, rx-transfer', results.small, 'rx-transfer', 0.9, {
       reference: WITH_SIGNAL,
     }),
+    ...ratioTarget(
+      `Node ${QUEUE.items} x ${QUEUE.bytes / 1024} KiB downloads at concurrency ${QUEUE.concurrency}, transferAll`,
+      results.queue,
+      'rx-transfer',
+      0.9,
+      { reference: RXJS_LOADED, against: `a raw fetch pool of ${QUEUE.concurrency}` },
+    ),
     ...memory,
     ...relativeMemory,
     ...events,

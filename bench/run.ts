@@ -6,7 +6,7 @@
  * contender's process runs before its timed one (default 1; small requests always 1). 7 rounds after 2 warm-ups took
  * 583 s on a busy machine, too near the 10-minute limit. --browser-warmups=<n> rounds in the page (default 1);
  * --memory-repeats=<n> (default 2);
- * --only=<sections> (comma-separated, default all: download,upload,blob,small,overhead,events,memory,browser,
+ * --only=<sections> (comma-separated, default all: download,upload,blob,small,queue,overhead,events,memory,browser,
  * browser-blob,browser-digest); --memory-cases=<text> runs only the memory cases whose name contains it (`--only=memory
  * --memory-cases="Blob PUT"`: the retried uploads and their baseline).
  */
@@ -22,15 +22,16 @@ import {
   downloadSuite,
   eventCounts,
   overheadPerRequest,
+  queueSuite,
   type Rounds,
   smallSuite,
   uploadSuite,
 } from './node-suites.ts';
 import { type Results, render, targetsOf } from './report.ts';
 import { startServerProcess } from './server-process.ts';
-import { BLOB_SIZE, DIGEST_SIZE, SIZE, SMALL_BLOB_SIZE, SMALL_REQUESTS } from './sizes.ts';
+import { BLOB_SIZE, DIGEST_SIZE, QUEUE, SIZE, SMALL_BLOB_SIZE, SMALL_REQUESTS } from './sizes.ts';
 
-const ALL = 'download,upload,blob,small,overhead,events,memory,browser,browser-blob,browser-digest';
+const ALL = 'download,upload,blob,small,queue,overhead,events,memory,browser,browser-blob,browser-digest';
 /** The in-memory overhead is steady from one process to the next: fewer rounds do. */
 const OVERHEAD_ROUNDS = 3;
 /**
@@ -71,6 +72,7 @@ try {
     const small = rounds('small requests', SMALL_WARMUPS);
     results.small = await smallSuite(server.http1, { ...small, runs: small.runs * SHORT_JOB_ROUND_FACTOR });
   }
+  if (only.has('queue')) results.queue = await queueSuite(server.http1, rounds('queue'));
   if (only.has('overhead')) {
     results.overhead = await overheadPerRequest(OVERHEAD_ROUNDS, rounds('overhead, fetch in memory').onJob);
   }
@@ -138,6 +140,7 @@ const json = {
     smallBlobBytes: SMALL_BLOB_SIZE,
     smallRequests: SMALL_REQUESTS,
     digestBytes: DIGEST_SIZE,
+    queue: QUEUE,
   },
   ...results,
   targets,

@@ -8,3 +8,6 @@ export const BLOB_SIZE = 64 * 2 ** 20;
 export const SMALL_BLOB_SIZE = 8 * 2 ** 20;
 /** The size of the Chromium downloads with and without a digest (issue 12). */
 export const DIGEST_SIZE = 64 * 2 ** 20;
+
+/** The queue case (issue 15): how many downloads one job makes, of how many bytes each, how many at once. */
+export const QUEUE = { items: 1000, bytes: 64 * 2 ** 10, concurrency: 6 } as const;

@@ -1,5 +1,6 @@
 import { type TransferOptions, transfer } from 'rx-transfer';
 import { formatBytes } from './format.ts';
+import { wireQueuePanel } from './queue-panel.ts';
 import { createTransferCard, type TransferCard } from './transfer-card.ts';
 
 const mocked = import.meta.env.MODE === 'demo-static';
@@ -142,4 +143,5 @@ if (mocked) {
   await startMockWorker();
 }
 wire();
+wireQueuePanel(announce);
 document.body.dataset.ready = 'true';

@@ -1,3 +1,9 @@
+/**
+ * Every stage of an HTTP exchange over fetch as typed RxJS observables.
+ *
+ * @packageDocumentation
+ * @module rx-transfer
+ */
 export type { BodyOf, ExactOptions, JsonTransferOptions, ResponseTypeFor } from './core/body-of.js';
 export type {
   CompleteEvent,

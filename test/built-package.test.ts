@@ -40,5 +40,11 @@ describe('the built package (dist/, after `npm run build`)', () => {
       stackHead: expect.stringMatching(/^TruncatedBodyError: Response body ended after 9 of 100 bytes/),
     });
     expect(seen.httpError).toMatchObject({ constructorName: 'HTTPError', isTransferError: false });
+    // The second entry point, rx-transfer/queue, resolved through the package's own exports.
+    expect(seen.queue).toEqual({
+      type: 'summary',
+      items: { total: 3, done: 2, failed: 1, cancelled: 0 },
+      failed: ['/missing'],
+    });
   });
 });

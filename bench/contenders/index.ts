@@ -3,7 +3,7 @@
  * needs: a library loaded but unused changed the others' figures (importing axios slowed raw fetch's
  * 256 MiB download from 980 to 830 MiB/s, CPU per MiB from 1.22 to 1.50 ms).
  */
-export type Suite = 'download' | 'upload' | 'blob' | 'small';
+export type Suite = 'download' | 'upload' | 'blob' | 'small' | 'queue';
 
 /** `[module in bench/contenders, export]` per contender name, per suite, in table order. */
 export const contenders: Record<Suite, Record<string, readonly [string, string]>> = {
@@ -29,6 +29,12 @@ export const contenders: Record<Suite, Record<string, readonly [string, string]>
     'rx-transfer': ['rx-transfer', 'upload'],
     'fetch(blob)': ['raw-fetch', 'blobUpload'],
     'fetch(blob.stream()) again (A/A control)': ['raw-fetch', 'blobStreamUpload'],
+  },
+  queue: {
+    'raw fetch': ['raw-fetch', 'pool'],
+    'rx-transfer': ['rx-transfer', 'pool'],
+    'raw fetch, rxjs + ky loaded (reference)': ['raw-fetch-with-deps', 'pool'],
+    'raw fetch again (A/A control)': ['raw-fetch', 'pool'],
   },
   small: {
     'raw fetch': ['raw-fetch', 'small'],

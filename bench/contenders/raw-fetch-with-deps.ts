@@ -6,4 +6,4 @@
 import 'rxjs';
 import 'ky';
 
-export { download, downloadIntoSink, smallWithSignal, upload } from './raw-fetch.ts';
+export { download, downloadIntoSink, pool, smallWithSignal, upload } from './raw-fetch.ts';

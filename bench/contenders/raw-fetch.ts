@@ -54,6 +54,22 @@ export async function blobStreamUpload(url: string, blob: Blob): Promise<number>
   return ((await (await fetch(url, init as RequestInit)).json()) as { bytes: number }).bytes;
 }
 
+/** A simple pool: `concurrency` workers, each fetching the next URL and reading its body whole, until none is left. */
+export async function pool(urls: readonly string[], concurrency: number): Promise<number> {
+  let next = 0;
+  let bytes = 0;
+  const worker = async () => {
+    while (next < urls.length) {
+      const url = urls[next++] as string;
+      // Read first, then add: `bytes += await …` reads `bytes` before the wait, and the workers' sums would be lost.
+      const body = await (await fetch(url)).arrayBuffer();
+      bytes += body.byteLength;
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  return bytes;
+}
+
 export const small = async (url: string): Promise<number> => (await (await fetch(url)).arrayBuffer()).byteLength;
 
 /**

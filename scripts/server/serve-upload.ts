@@ -7,16 +7,18 @@ const FAIL_ONCE_KEYS = 1000;
 const UNAVAILABLE = { 'content-type': 'text/plain; charset=utf-8', 'retry-after': '0' };
 
 /**
- * `POST|PUT /upload?readRate=<bytes/s>&respondEarly=1&failOnce=<key>&dropAt=<bytes>`: reads the body, at most
- * `readRate` bytes per second (pausing the request, so that TCP or HTTP/2 flow control pushes back on the client), and
- * answers `{ id, bytes, protocol }`. With `respondEarly=1` it answers before reading, then keeps draining. The first
- * request with a `failOnce` key fails, for retries to meet: it reads the whole body and answers 503 with
- * `Retry-After: 0`, or, with `dropAt`, cuts the connection once that many bytes have arrived; later requests with the
- * key go through. `failed` holds the keys already failed.
+ * `POST|PUT /upload?readRate=<bytes/s>&respondEarly=1&respondAfter=<ms>&failOnce=<key>&dropAt=<bytes>`: reads the
+ * body, at most `readRate` bytes per second (pausing the request, so that TCP or HTTP/2 flow control pushes back on the
+ * client), and answers `{ id, bytes, protocol }`, `respondAfter` ms after the body ended (a server that takes its time
+ * over a file). With `respondEarly=1` it answers before reading, then keeps draining. The first request with a
+ * `failOnce` key fails, for retries to meet: it reads the whole body and answers 503 with `Retry-After: 0`, or, with
+ * `dropAt`, cuts the connection once that many bytes have arrived; later requests with the key go through. `failed`
+ * holds the keys already failed.
  */
 export function serveUpload(ex: Exchange, failed: Set<string> = new Set()): void {
   const readRate = optionalPositive(ex.url, 'readRate');
   const dropAt = optionalInt(ex.url, 'dropAt');
+  const respondAfter = optionalPositive(ex.url, 'respondAfter') ?? 0;
   if (readRate !== undefined) throttle(ex, readRate);
   if (failsNow(ex.url.searchParams.get('failOnce'), failed)) {
     if (dropAt !== undefined) cutAt(ex, dropAt);
@@ -24,9 +26,11 @@ export function serveUpload(ex: Exchange, failed: Set<string> = new Set()): void
     return;
   }
   const reply = () => ex.json(200, { id: ex.id ?? null, bytes: ex.record.bytesReceived, protocol: ex.protocol });
+  const replyAfter = (ms: number) =>
+    ms === 0 ? reply() : void delay(ms, ex.closed).then(() => ex.closed.aborted || reply());
   if (flag(ex.url, 'respondEarly')) reply();
   // The record's own 'end' listener, attached with the exchange, has run: it knows whether this end is an abort.
-  else ex.req.once('end', () => ex.record.requestComplete && reply());
+  else ex.req.once('end', () => ex.record.requestComplete && replyAfter(respondAfter));
 }
 
 /** Whether this request is the first with `key`, which it then marks as failed. */

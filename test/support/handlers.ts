@@ -18,6 +18,8 @@ export const seen = {
   bodies: new Map<string, Uint8Array>(),
   /** The Content-Length of each request to /length-required (which refuses the first with 411). */
   lengths: [] as (string | null)[],
+  /** Responses of /paced whose body has neither ended nor been cancelled, and the most there were at once. */
+  paced: { open: 0, most: 0 },
 };
 
 export function resetSeen(): void {
@@ -26,6 +28,8 @@ export function resetSeen(): void {
   seen.aborted.length = 0;
   seen.bodies.clear();
   seen.lengths.length = 0;
+  seen.paced.open = 0;
+  seen.paced.most = 0;
 }
 
 /** A body of `size` pattern bytes in chunks of `chunk`, which records its own cancellation. */
@@ -67,6 +71,33 @@ function cutBody(sent: number): ReadableStream<Uint8Array> {
   });
 }
 
+/** `size` pattern bytes in chunks of `chunk`, each after `every` ms; counted in `seen.paced` while open. */
+function pacedBody(size: number, chunk: number, every: number): ReadableStream<Uint8Array> {
+  let offset = 0;
+  let open = true;
+  seen.paced.open++;
+  seen.paced.most = Math.max(seen.paced.most, seen.paced.open);
+  const close = () => {
+    if (open) seen.paced.open--;
+    open = false;
+  };
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      await new Promise((resolve) => setTimeout(resolve, every));
+      const length = Math.min(chunk, size - offset);
+      if (length > 0) controller.enqueue(pattern(length, offset));
+      offset += length;
+      if (offset < size) return;
+      close();
+      controller.close();
+    },
+    cancel() {
+      close();
+      seen.cancelled.push('/paced');
+    },
+  });
+}
+
 const intParam = (url: URL, name: string, fallback: number) => Number(url.searchParams.get(name) ?? fallback);
 
 export const handlers = [
@@ -92,6 +123,14 @@ export const handlers = [
         'x-decoded-length': String(size),
       },
     });
+  }),
+  http.get(`${API}/paced`, ({ request }) => {
+    const url = new URL(request.url);
+    const size = intParam(url, 'size', 4096);
+    const headers = new Headers({ 'content-type': 'application/octet-stream' });
+    if (url.searchParams.get('length') !== 'none') headers.set('content-length', String(size));
+    const body = pacedBody(size, intParam(url, 'chunk', 1024), intParam(url, 'every', 5));
+    return new HttpResponse(body, { headers });
   }),
   http.head(`${API}/bytes`, () => new HttpResponse(null, { headers: { 'content-length': '5000' } })),
   http.get(`${API}/json`, () => HttpResponse.json({ id: 7, name: 'seven' })),

@@ -2,6 +2,7 @@
 // 127.0.0.1 and prints what it saw as JSON. Plain JavaScript, so that any Node the machine has can run it.
 import { createServer } from 'node:http';
 import * as built from 'rx-transfer';
+import { transferAll } from 'rx-transfer/queue';
 import { lastValueFrom, toArray } from 'rxjs';
 
 const { transfer, transferResult } = built;
@@ -51,6 +52,12 @@ const seen = {
   throughKy: await lastValueFrom(transferResult({ url: `${origin}/ky`, searchParams: { page: 2 } })),
   truncated: await failureOf(transferResult({ url: `${origin}/short`, responseType: 'text' })),
   httpError: await failureOf(transferResult({ url: `${origin}/missing` })),
+  queue: await lastValueFrom(
+    transferAll(
+      ['/a', '/b', '/missing'].map((path) => ({ key: path, options: { url: `${origin}${path}`, retry: false } })),
+      { concurrency: 2 },
+    ),
+  ).then((summary) => ({ type: summary.type, items: summary.items, failed: summary.failed.map(({ key }) => key) })),
 };
 server.close();
 console.log(JSON.stringify(seen));
