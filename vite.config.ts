@@ -91,7 +91,7 @@ export default defineConfig(({ mode }) => {
       sourcemap: true,
       lib: { entry: 'lib/index.ts', formats: ['es'], fileName: 'index' },
       rolldownOptions: {
-        external: ['rxjs', /^rxjs\//, 'ky', 'hash-wasm'],
+        external: ['rxjs', /^rxjs\//, 'ky', 'hash-wasm', 'eventsource-parser'],
         // One file per module, as lib/ has them: readable, and the on-demand parts (the ky path,
         // the XHR transport) stay their own files for the app's bundler to split.
         output: { preserveModules: true, preserveModulesRoot: 'lib', entryFileNames: '[name].js' },

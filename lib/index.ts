@@ -1,4 +1,11 @@
-export type { BodyOf, ExactOptions, JsonTransferOptions, ResponseTypeFor } from './core/body-of.js';
+export type {
+  BodyOf,
+  ExactOptions,
+  JsonTransferOptions,
+  MessageOf,
+  NdjsonTransferOptions,
+  ResponseTypeFor,
+} from './core/body-of.js';
 export type {
   CompleteEvent,
   DownloadProgressEvent,
@@ -9,6 +16,7 @@ export type {
   SentEvent,
   StageTimings,
   StartEvent,
+  StreamMessageEvent,
   TotalSource,
   TransferEvent,
   TransferEventType,
@@ -16,6 +24,8 @@ export type {
 } from './core/events.js';
 export type {
   KyPassThroughOptions,
+  MessageMap,
+  MessageType,
   ProgressInterval,
   ResponseBodyMap,
   ResponseType,
@@ -33,6 +43,8 @@ export {
   IntegrityError,
   InvalidTransferOptionError,
   isTransferError,
+  LineTooLongError,
+  MessageParseError,
   OverlongBodyError,
   RedirectError,
   ResponseParseError,
@@ -42,6 +54,7 @@ export {
   TransferError,
   TruncatedBodyError,
 } from './errors/transfer-errors.js';
+export type { ServerSentEvent } from './messages/server-sent-event.js';
 export { ofType } from './operators/of-type.js';
 export { sampleProgress } from './operators/sample-progress.js';
 export type { TimeoutLimits } from './policies/deadlines.js';

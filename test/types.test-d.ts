@@ -142,7 +142,7 @@ describe('retries in the types', () => {
     const retries$ = transfer({ url: '/x' }).pipe(ofType('retry'));
     expectTypeOf(retries$).toEqualTypeOf<Observable<RetryEvent>>();
     expectTypeOf(transferStages({ url: '/x' }).retry$).toEqualTypeOf<Observable<RetryEvent>>();
-    expectTypeOf<RetryEvent['delaySource']>().toEqualTypeOf<'retry-after' | 'backoff'>();
+    expectTypeOf<RetryEvent['delaySource']>().toEqualTypeOf<'retry-after' | 'backoff' | 'retry-field'>();
   });
 
   it('takes a policy, a limit or false, and a body function only for streams', () => {

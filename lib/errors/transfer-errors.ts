@@ -9,7 +9,9 @@ export type TransferErrorName =
   | 'RedirectError'
   | 'TimeoutError'
   | 'ResumeError'
-  | 'IntegrityError';
+  | 'IntegrityError'
+  | 'LineTooLongError'
+  | 'MessageParseError';
 
 /** Base of rx-transfer's own errors: the method and URL are in the message and on the error. */
 export abstract class TransferError extends Error {
@@ -158,6 +160,42 @@ export class IntegrityError extends TransferError {
   }
 }
 
+/**
+ * A message stream held a line longer than `maxLineLength` characters (`'lines'`, `'ndjson'`), or an
+ * event not yet complete that long (`'sse'`): the read is stopped there, so what is buffered stays
+ * bounded whatever the server sends. `line` is the number of the line (from 1; `undefined` for
+ * `'sse'`), `limit` the option's value.
+ */
+export class LineTooLongError extends TransferError {
+  override readonly name = 'LineTooLongError';
+  readonly limit: number;
+  readonly line: number | undefined;
+
+  constructor(method: string, url: string, limit: number, line: number | undefined) {
+    const where = line === undefined ? 'An event' : `Line ${line}`;
+    super(`${where} of the message stream runs past ${limit} characters`, method, url);
+    this.limit = limit;
+    this.line = line;
+  }
+}
+
+/**
+ * A line of an NDJSON stream (`responseType: 'ndjson'`) is not JSON; `badLines: 'skip'` drops such
+ * lines instead. `line` is its number (from 1, in the response of the attempt), `text` the line
+ * (its first 65536 characters), `cause` the parser's `SyntaxError`.
+ */
+export class MessageParseError extends TransferError {
+  override readonly name = 'MessageParseError';
+  readonly line: number;
+  readonly text: string;
+
+  constructor(method: string, url: string, line: number, text: string, cause: unknown) {
+    super(`Line ${line} of the NDJSON stream is not JSON`, method, url, { cause });
+    this.line = line;
+    this.text = text.slice(0, 65_536);
+  }
+}
+
 /** The phase whose limit ran out; see {@link TimeoutLimits}. */
 export type TimeoutPhase = 'total' | 'headers' | 'upload' | 'download';
 
@@ -204,7 +242,9 @@ export function isTransferError<N extends TransferErrorName = TransferErrorName>
   | RedirectError
   | TimeoutError
   | ResumeError
-  | IntegrityError,
+  | IntegrityError
+  | LineTooLongError
+  | MessageParseError,
   { name: N }
 > {
   if (!(error instanceof Error) && (typeof error !== 'object' || error === null)) return false;
@@ -222,4 +262,6 @@ const knownNames: readonly TransferErrorName[] = [
   'TimeoutError',
   'ResumeError',
   'IntegrityError',
+  'LineTooLongError',
+  'MessageParseError',
 ];

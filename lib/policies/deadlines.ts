@@ -93,7 +93,7 @@ export function watchDeadlines(
     } else if (event.type === 'retry') {
       for (const phase of ['headers', 'upload', 'download'] as const) clear(phase);
       moved.up = moved.down = 0;
-    } else stop();
+    } else if (event.type === 'complete') stop();
   };
   return { observe, stop, remaining: () => endsAt - performance.now() };
 }
