@@ -148,7 +148,10 @@ describe('NDJSON', () => {
 });
 
 describe('Server-Sent Events', () => {
-  const sse = (chunks: readonly (string | Uint8Array)[], more: Omit<ScriptedAnswer, 'chunks'> = {}): ScriptedAnswer => ({
+  const sse = (
+    chunks: readonly (string | Uint8Array)[],
+    more: Omit<ScriptedAnswer, 'chunks'> = {},
+  ): ScriptedAnswer => ({
     headers: { 'content-type': 'text/event-stream' },
     chunks,
     ...more,
