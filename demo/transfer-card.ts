@@ -127,6 +127,8 @@ function describeEvent(event: TransferEvent): string {
       return `retry: attempt ${event.attempt} in ${formatSeconds(event.delay / 1000)} (${event.delaySource})${event.offline ? ', once online' : ''} after ${describeError(event.error)}`;
     case 'complete':
       return `complete ${formatBytes(event.downloaded)} received`;
+    case 'message':
+      return `message ${JSON.stringify(event.message).slice(0, 80)}`;
   }
 }
 

@@ -37,14 +37,13 @@ export { transferResult } from './core/transfer-result.js';
 export type { TransferStages } from './core/transfer-stages.js';
 export { transferStages } from './core/transfer-stages.js';
 export { HTTPError, isHTTPError } from './errors/http-error.js';
+export { LineTooLongError, MessageParseError } from './errors/message-errors.js';
 export { isNetworkError, NetworkError } from './errors/network-error.js';
 export type { TimeoutPhase, TransferErrorName } from './errors/transfer-errors.js';
 export {
   IntegrityError,
   InvalidTransferOptionError,
   isTransferError,
-  LineTooLongError,
-  MessageParseError,
   OverlongBodyError,
   RedirectError,
   ResponseParseError,

@@ -67,7 +67,7 @@ const checks: { readonly [K in keyof TransferOptions]?: Check } = {
   digest: [
     (value, options) =>
       value === 'check' || value === 'off' || (value === 'require' && !messageTypes.includes(options.responseType)),
-    "'check', 'require' or 'off' ('require' cannot be met by a message stream, which is not checked)",
+    "'check', 'require' or 'off' (no 'require' for messages)",
   ],
   live: [
     (value, options) => typeof value === 'boolean' && options.responseType === 'sse',

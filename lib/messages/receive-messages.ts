@@ -4,13 +4,9 @@ import type { SentAttempt } from '../core/attempt.js';
 import { now } from '../core/clock.js';
 import type { TransferEvent } from '../core/events.js';
 import type { TransferOptions } from '../core/options.js';
+import { LineTooLongError, MessageParseError } from '../errors/message-errors.js';
 import { NetworkError } from '../errors/network-error.js';
-import {
-  LineTooLongError,
-  MessageParseError,
-  OverlongBodyError,
-  TruncatedBodyError,
-} from '../errors/transfer-errors.js';
+import { OverlongBodyError, TruncatedBodyError } from '../errors/transfer-errors.js';
 import { createProgressMeter } from '../progress/progress-meter.js';
 import { createMessageStream, type MessageStream, StreamClosed } from './message-stream.js';
 import { type MessageParser, splitLines } from './split-lines.js';
