@@ -9,8 +9,16 @@ import { puppeteerFirefox } from './scripts/browsers/firefox-provider.ts';
 import { webkitGtk } from './scripts/browsers/webkit-provider.ts';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from './scripts/chromium.ts';
 
-/** Debian's Chromium, started as everywhere in the project (scripts/chromium.ts). */
-const chromium = playwright({ launchOptions: { executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS } });
+/**
+ * Debian's Chromium, started as everywhere in the project (scripts/chromium.ts), with a heap that tests can read to
+ * the byte after a collection (`performance.memory`, `gc()`: the message streams' flat-memory test).
+ */
+const chromium = playwright({
+  launchOptions: {
+    executablePath: CHROMIUM_PATH,
+    args: [...CHROMIUM_ARGS, '--enable-precise-memory-info', '--js-flags=--expose-gc'],
+  },
+});
 
 /**
  * The demo page (`--mode demo`, `demo-h2`, `demo-static`): `demo/` served with the real
