@@ -6,7 +6,7 @@
  * contender's process runs before its timed one (default 1; small requests always 1). 7 rounds after 2 warm-ups took
  * 583 s on a busy machine, too near the 10-minute limit. --browser-warmups=<n> rounds in the page (default 1);
  * --memory-repeats=<n> (default 2);
- * --only=<sections> (comma-separated, default all: download,upload,blob,small,overhead,events,memory,browser,
+ * --only=<sections> (comma-separated, default all: download,upload,blob,small,overhead,events,memory,messages,browser,
  * browser-blob).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -15,6 +15,7 @@ import { parseArgs } from 'node:util';
 import { runBrowserBench } from './browser-bench.ts';
 import { runBrowserBlobBench } from './browser-blob-bench.ts';
 import { memoryCases, runMemoryCase } from './memory.ts';
+import { messagesSuite } from './messages-suite.ts';
 import {
   blobSuite,
   downloadSuite,
@@ -28,7 +29,7 @@ import { type Results, render, targetsOf } from './report.ts';
 import { startServerProcess } from './server-process.ts';
 import { BLOB_SIZE, SIZE, SMALL_BLOB_SIZE, SMALL_REQUESTS } from './sizes.ts';
 
-const ALL = 'download,upload,blob,small,overhead,events,memory,browser,browser-blob';
+const ALL = 'download,upload,blob,small,overhead,events,memory,messages,browser,browser-blob';
 /** The in-memory overhead is steady from one process to the next: fewer rounds do. */
 const OVERHEAD_ROUNDS = 3;
 /**
@@ -82,6 +83,7 @@ try {
       results.memory.push(await runMemoryCase(spec, server.http1, Number(values['memory-repeats'])));
     }
   }
+  if (only.has('messages')) results.messages = await messagesSuite(server.http1, rounds('messages'));
   const browserRounds = (section: string) => {
     const chromium = rounds(section, Number(values['browser-warmups']));
     return { ...chromium, runs: chromium.runs * SHORT_JOB_ROUND_FACTOR };
