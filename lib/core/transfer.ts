@@ -91,6 +91,8 @@ export function exchangeEvents(options: TransferOptions): Observable<TransferEve
     // Settled as `complete` goes out, not after: a subscriber that leaves on it (`take(1)`,
     // `firstValueFrom`) must not abort what it was handed.
     const emit = (event: TransferEvent<unknown>) => {
+      // Messages move no deadline (their chunk's progress does), and can come by the hundred thousand.
+      if (event.type === 'message') return subscriber.next(event);
       deadlines.observe(event);
       if (event.type !== 'complete') return subscriber.next(event);
       settled = true;

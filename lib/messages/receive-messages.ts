@@ -43,7 +43,10 @@ export async function receiveMessages(
   }
   const { total, source } = responseTotal(response.headers, options.sizeHintHeader);
   const meter = createProgressMeter(total);
-  const parser = await parserFor(download, options, stream, sent, emit);
+  // The messages of one read share its time: they arrived together (and a clock read per message cost a quarter of
+  // the library's time per message in Node).
+  const clock = { time: now() };
+  const parser = await parserFor(download, options, stream, sent, emit, clock);
   const reader = response.body?.getReader();
   const decoder = new TextDecoder();
   let loaded = 0;
@@ -63,10 +66,12 @@ export async function receiveMessages(
         const stated = source === 'size-hint' ? `size hint \`${options.sizeHintHeader}\`` : 'Content-Length';
         throw new OverlongBodyError(method, url, total, loaded, stated);
       }
-      parser.feed(decoder.decode(next.value, STREAMING));
       const time = now();
+      clock.time = time;
+      parser.feed(decoder.decode(next.value, STREAMING));
       emit({ type: 'download-progress', time, totalSource: source, ...meter(loaded, time) });
     }
+    clock.time = now();
     parser.feed(decoder.decode());
     parser.end();
   } catch (error) {
@@ -85,11 +90,12 @@ async function parserFor(
   stream: MessageStream,
   { method, url }: SentAttempt,
   emit: (event: TransferEvent<unknown>) => void,
+  clock: { time: number },
 ): Promise<MessageParser> {
   const maxLength = options.maxLineLength ?? DEFAULT_MAX_LINE;
   const deliver = (message: unknown, line: number | undefined) => {
     stream.delivered++;
-    emit({ type: 'message', time: now(), message, line });
+    emit({ type: 'message', time: clock.time, message, line });
   };
   const tooLong = (line?: number) => new LineTooLongError(method, url, maxLength, line);
   if (download.responseType === 'sse') {

@@ -83,8 +83,9 @@ export function sampleProgress<E extends { type: string }>(
       };
       const subscription = source.subscribe({
         next: (event) => {
+          if (event.type === 'message') return subscriber.next(event);
           if (isProgress(event)) return onProgress(event);
-          if (event.type !== 'message') flush();
+          flush();
           subscriber.next(event);
         },
         error: (error) => {
