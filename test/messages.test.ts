@@ -248,9 +248,10 @@ describe('Server-Sent Events', () => {
 
   it('keeps the download idle limit between messages, which comments and heartbeats reset', async () => {
     const beats = Array.from({ length: 6 }, () => ': beat\n');
-    const url = script('beats', [sse([...beats, 'data: late\n\n'], { gap: 60 })]);
+    // Seven gaps of 80 ms: 560 ms without a message, under an idle limit of 400 ms.
+    const url = script('beats', [sse([...beats, 'data: late\n\n'], { gap: 80 })]);
     const { events, completed } = await collect(
-      transfer({ url, responseType: 'sse', timeout: { download: 200 }, retry: false }),
+      transfer({ url, responseType: 'sse', timeout: { download: 400 }, retry: false }),
     );
     expect(completed).toBe(true);
     expect(eventsOf(events).map(({ data }) => data)).toEqual(['late']);
