@@ -7,7 +7,7 @@ const FORMATS = { sse: 'text/event-stream', ndjson: 'application/x-ndjson', line
 type Format = keyof typeof FORMATS;
 
 /** The demo's story, streamed a word per message as a model streams its tokens. */
-const STORY = `Once upon a time a small packet left a server in the night. It crossed routers and queues, lost its way at a busy proxy, and came back by another road. At the end of the wire a page was waiting, and it read the packet word by word, as soon as each one arrived.`;
+export const STORY = `Once upon a time a small packet left a server in the night. It crossed routers and queues, lost its way at a busy proxy, and came back by another road. At the end of the wire a page was waiting, and it read the packet word by word, as soon as each one arrived.`;
 
 /** Plain text of message `n`: its number, and characters of two, three and four UTF-8 bytes. */
 const textOf = (n: number) => `message ${n} é ✓ 🎉`;
