@@ -34,19 +34,37 @@ export async function receiveMessages(
   download: Download,
   done: (loaded: number) => void,
 ): Promise<void> {
-  const { response, method, url } = sent;
+  const { response, method } = sent;
   download.messages ??= createMessageStream(options);
   const stream = download.messages;
   if (response.status === 204 || method === 'HEAD') {
     await response.body?.cancel().catch(ignore);
     return done(0);
   }
-  const { total, source } = responseTotal(response.headers, options.sizeHintHeader);
-  const meter = createProgressMeter(total);
   // The messages of one read share its time: they arrived together (and a clock read per message cost a quarter of
   // the library's time per message in Node).
   const clock = { time: now() };
   const parser = await parserFor(download, options, stream, sent, emit, clock);
+  const loaded = await readBody(sent, options, parser, emit, clock);
+  if (options.live) throw new StreamClosed();
+  done(loaded);
+}
+
+/**
+ * Reads the body to its end through `parser`, a chunk at a time: the chunk's messages, then its
+ * `download-progress`. Returns the bytes read; fails as a download does (the connection, a body
+ * shorter or longer than its stated length), cancelling the body.
+ */
+async function readBody(
+  sent: SentAttempt,
+  options: TransferOptions,
+  parser: MessageParser,
+  emit: (event: TransferEvent<unknown>) => void,
+  clock: { time: number },
+): Promise<number> {
+  const { response, method, url } = sent;
+  const { total, source } = responseTotal(response.headers, options.sizeHintHeader);
+  const meter = createProgressMeter(total);
   const reader = response.body?.getReader();
   const decoder = new TextDecoder();
   let loaded = 0;
@@ -79,8 +97,7 @@ export async function receiveMessages(
     throw error;
   }
   if (total !== undefined && loaded < total) throw new TruncatedBodyError(method, url, total, loaded);
-  if (options.live) throw new StreamClosed();
-  done(loaded);
+  return loaded;
 }
 
 /** The parser of this response type, delivering each message as a `message` event. */
