@@ -20,8 +20,8 @@ const heap = (): (() => number) | undefined => {
 
 describe.each(protocols)(`message streams in ${engineName} over $protocol`, ({ protocol, origin }) => {
   const messages = (query: string) => `${origin}/messages?${query}`;
-  // WebKit: a dropped HTTP/1.1 chunked body ends as if complete, and a reset HTTP/2 stream leaves the read pending
-  // (README, What each browser can do): a drop is not seen there.
+  // WebKit: a dropped HTTP/1.1 chunked body ends as if complete (this test then completes with messages 1-3), and a
+  // reset HTTP/2 stream leaves the read pending until the idle limit (README, Message streams): a drop is not seen.
   const dropUnseen = engine === 'webkit';
 
   it('parses an event stream written a byte at a time: CRLF, BOM, comments, multi-line data, event, id, retry', async () => {
