@@ -272,11 +272,16 @@ describe('Server-Sent Events', () => {
 });
 
 describe('message options', () => {
-  it('refuses live without an event stream, and digest: require for a message stream', async () => {
+  it('refuses live without an event stream or with a ReadableStream body, and digest: require for a message stream', async () => {
     const live = await collect(transfer({ url: `${API}/json`, responseType: 'ndjson', live: true }));
     expect(live.error).toMatchObject({ name: 'InvalidTransferOptionError', option: 'live' });
     const digest = await collect(transfer({ url: `${API}/json`, responseType: 'lines', digest: 'require' }));
     expect(digest.error).toMatchObject({ name: 'InvalidTransferOptionError', option: 'digest' });
+    const body = new ReadableStream<Uint8Array>();
+    const stream = await collect(
+      transfer({ url: `${API}/json`, method: 'POST', body, responseType: 'sse', live: true }),
+    );
+    expect(stream.error).toMatchObject({ name: 'InvalidTransferOptionError', option: 'live' });
     const length = await collect(transfer({ url: `${API}/json`, responseType: 'lines', maxLineLength: 0 }));
     expect(length.error).toMatchObject({ name: 'InvalidTransferOptionError', option: 'maxLineLength' });
   });

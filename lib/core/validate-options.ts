@@ -70,8 +70,11 @@ const checks: { readonly [K in keyof TransferOptions]?: Check } = {
     "'check', 'require' or 'off' (no 'require' for messages)",
   ],
   live: [
-    (value, options) => typeof value === 'boolean' && options.responseType === 'sse',
-    "a boolean, with responseType 'sse'",
+    (value, options) =>
+      typeof value === 'boolean' &&
+      options.responseType === 'sse' &&
+      !(value && options.body instanceof ReadableStream),
+    "a boolean, with responseType 'sse' (a ReadableStream body, sent once, cannot reconnect: give () => stream)",
   ],
   maxLineLength: [count(1), 'a safe integer >= 1'],
   badLines: [(value) => value === 'error' || value === 'skip', "'error' or 'skip'"],
