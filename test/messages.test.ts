@@ -63,6 +63,24 @@ describe('lines', () => {
     expect(complete.downloaded).toBe(new TextEncoder().encode('alpha\nbéta\ngamma').byteLength);
   });
 
+  it('lets messages pass progress sampling: each sampled figure counts the bytes of every message before it', async () => {
+    const lines = Array.from({ length: 60 }, (_, n) => `line ${n} ✓\n`);
+    const url = script('sampled', [{ chunks: lines, gap: 5 }]);
+    const { events, completed } = await collect(transfer({ url, responseType: 'lines', progressInterval: 40 }));
+    expect(completed).toBe(true);
+    expect(messagesOf(events)).toHaveLength(60);
+    let bytes = 0;
+    for (const event of events) {
+      if (event.type === 'message') bytes += new TextEncoder().encode(`${event.message}\n`).byteLength;
+      if (event.type === 'download-progress') expect(event.loaded).toBeGreaterThanOrEqual(bytes);
+    }
+    // Sampled: about one figure per 40 ms over some 300 ms (a flush before each message would give one per read),
+    // the last one the whole body.
+    const progress = events.filter((event) => event.type === 'download-progress');
+    expect(progress.length).toBeLessThanOrEqual(15);
+    expect(progress.at(-1)).toMatchObject({ loaded: bytes });
+  });
+
   it('splits at \\n and \\r\\n, keeps blank lines, drops a BOM, and decodes UTF-8 cut at every byte', async () => {
     const text = '\u{feff}one\r\n\r\ntwo ✓ é\nthree 🎉\r\n';
     for (const chunks of [...cutsOf(text), byteByByte(text)]) {
