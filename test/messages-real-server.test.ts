@@ -62,6 +62,10 @@ describe.each(faces)('message streams against the real test server over $protoco
     expect(retry).toMatchObject({ delay: 200, delaySource: 'retry-field', error: { name: 'NetworkError' } });
     const next = events.find((event) => event.type === 'start' && event.attempt === 2);
     expect((next?.time ?? 0) - (retry?.time ?? 0)).toBeGreaterThanOrEqual(198);
+    // The server cut the connection after message 3 had gone out, with a FIN: nothing was lost on the way.
+    expect(events.findIndex((event) => event.type === 'retry')).toBeGreaterThan(
+      events.findIndex((event) => event.type === 'message' && event.message.lastEventId === '3'),
+    );
     expect(server().records.get(id)).toMatchObject({ requests: 2, protocol: recorded, responseComplete: true });
   });
 

@@ -117,11 +117,11 @@ function paced(ex: Exchange): { write: (text: string) => Promise<void>; flush: (
   };
 }
 
-/** Cuts the connection once what was written has gone out. */
+/** Cuts the connection once what was written has gone out, so that the client has every message before the cut. */
 async function drop(ex: Exchange, writer: { flush: () => Promise<void> }): Promise<void> {
   await writer.flush();
   await ex.flushed();
-  if (!ex.closed.aborted) ex.reset();
+  if (!ex.closed.aborted) ex.endCut();
 }
 
 /** Keeps the response open until the client goes, with a comment every `beat` ms when asked. */

@@ -45,7 +45,15 @@ describe.each(protocols)(`message streams in ${engineName} over $protocol`, ({ p
     const { events, completed } = await collect(transfer({ url, responseType: 'sse', retry: { delay: 1 } }));
     expect(completed).toBe(true);
     expect(messagesOf<ServerSentEvent>(events).map(({ data }) => data)).toEqual([1, 2, 3, 4, 5, 6].map(text));
-    expect(events.find((event) => event.type === 'retry')).toMatchObject({ delay: 100, delaySource: 'retry-field' });
+    // The server's retry: time decides the wait once it has been read (it comes before message 1). Chromium can lose
+    // what it had not handed over when the connection breaks (an errored stream drops its queue): the messages then
+    // come again from the first, and the wait is the backoff.
+    events.forEach((event, index) => {
+      if (event.type !== 'retry') return;
+      const heard = events.slice(0, index).some((earlier) => earlier.type === 'message');
+      expect(event).toMatchObject(heard ? { delay: 100, delaySource: 'retry-field' } : { delaySource: 'backoff' });
+    });
+    expect(events.some((event) => event.type === 'retry')).toBe(true);
   });
 
   it('reconnects a live stream after each normal close, and a 204 ends it', async () => {
