@@ -15,6 +15,7 @@ import type { DigestCheck } from './digest-check.js';
 import { responseTotal } from './response-total.js';
 
 const DEFAULT_MAX_ERROR_BODY = 64 * 1024;
+const ignore = () => undefined;
 
 type Writable<T> = { -readonly [K in keyof T]: T[K] };
 
@@ -47,6 +48,11 @@ export function startDownload(options: TransferOptions, method: string): Downloa
     responseType === 'stream' || isMessages(responseType)
       ? undefined
       : collectBody({ responseType, sink: options.sink, keepBytes: options.keepBytes ?? 0 }, resume?.offset);
+  // The parsers start loading with the request, not at its headers: the first message waits for no module, and
+  // nothing queues meanwhile that a broken connection would discard. A failure to load shows at the headers.
+  if (isMessages(responseType)) {
+    import('../messages/receive-messages.js').then((messages) => messages.preload(responseType)).catch(ignore);
+  }
   const resumable = body !== undefined && method === 'GET' && statedHeader(options.headers, 'range') === undefined;
   const point = resume && {
     url: resume.url,

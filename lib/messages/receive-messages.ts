@@ -3,7 +3,7 @@ import { responseTotal } from '../bodies/response-total.js';
 import type { SentAttempt } from '../core/attempt.js';
 import { now } from '../core/clock.js';
 import type { TransferEvent } from '../core/events.js';
-import type { TransferOptions } from '../core/options.js';
+import type { MessageType, TransferOptions } from '../core/options.js';
 import { LineTooLongError, MessageParseError } from '../errors/message-errors.js';
 import { NetworkError } from '../errors/network-error.js';
 import { OverlongBodyError, TruncatedBodyError } from '../errors/transfer-errors.js';
@@ -15,6 +15,11 @@ import { type MessageParser, splitLines } from './split-lines.js';
 const DEFAULT_MAX_LINE = 1024 * 1024;
 const STREAMING = { stream: true };
 const ignore = () => undefined;
+
+/** Loads what a response of `responseType` parses with, ahead of its headers (eventsource-parser, for SSE). */
+export async function preload(responseType: MessageType): Promise<void> {
+  if (responseType === 'sse') await import('./parse-event-stream.js');
+}
 
 /**
  * A message stream's response, from its `headers` on: the body read as it comes, each message
