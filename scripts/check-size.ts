@@ -15,8 +15,8 @@ import { build, type Rollup } from 'vite';
  * Start bytes (gzipped, over the baseline) each app may cost, so that growth fails CI; raise one only with a reason in
  * BENCHMARKS.md. Each is the figure measured with retries and resumed downloads on by default (11,500 B, 11,756 B,
  * 14,737 B; issue 11 added about 1.85 kB and issue 12 1.55 kB: loading them on demand would fail offline, when they are
- * needed; digests and hash-wasm load on demand), then message streams (issue 14: about 0.3 kB at start, 11,813 B, 12,088 B,
- * 15,272 B; their parsers, errors and eventsource-parser load on demand) and a little room. ky
+ * needed; digests and hash-wasm load on demand), then message streams (issue 14: about 0.36 kB at start, 11,860 B, 12,119 B,
+ * 15,311 B; their parsers, errors and eventsource-parser load on demand) and a little room. ky
  * (about 8.7 kB) loads on demand, only for hooks, searchParams or a ky instance (its entry module creates its default
  * instance at load, so rx-transfer has its own HTTPError and NetworkError classes), and the XHR transport (about
  * 0.6 kB) on its first use.
