@@ -11,8 +11,16 @@ import { CHROMIUM_ARGS, CHROMIUM_PATH } from './scripts/chromium.ts';
 import { browserCommands } from './test/support/browser-commands.ts';
 import { faultProxyCommands } from './test/support/fault-proxy-commands.ts';
 
-/** Debian's Chromium, started as everywhere in the project (scripts/chromium.ts). */
-const chromium = playwright({ launchOptions: { executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS } });
+/**
+ * Debian's Chromium, started as everywhere in the project (scripts/chromium.ts), with a heap that tests can read to
+ * the byte after a collection (`performance.memory`, `gc()`: the message streams' flat-memory test).
+ */
+const chromium = playwright({
+  launchOptions: {
+    executablePath: CHROMIUM_PATH,
+    args: [...CHROMIUM_ARGS, '--enable-precise-memory-info', '--js-flags=--expose-gc'],
+  },
+});
 
 /**
  * The demo page (`--mode demo`, `demo-h2`, `demo-static`): `demo/` served with the real
@@ -107,7 +115,7 @@ export default defineConfig(({ mode }) => {
         formats: ['es'],
       },
       rolldownOptions: {
-        external: ['rxjs', /^rxjs\//, 'ky', 'hash-wasm'],
+        external: ['rxjs', /^rxjs\//, 'ky', 'hash-wasm', 'eventsource-parser'],
         // One file per module, as lib/ has them: readable, and the on-demand parts (the ky path,
         // the XHR transport) stay their own files for the app's bundler to split.
         output: { preserveModules: true, preserveModulesRoot: 'lib', entryFileNames: '[name].js' },

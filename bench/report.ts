@@ -4,6 +4,7 @@ import type { BrowserDigestResults } from './browser-digest-bench.ts';
 import type { EventCount } from './event-count.ts';
 import { median, type Series } from './measure.ts';
 import type { MemoryResult } from './memory.ts';
+import { type MessagesResults, RAW_LOOP } from './messages-suite.ts';
 import { BLOB_SIZE, QUEUE, SIZE, SMALL_REQUESTS } from './sizes.ts';
 
 const MiB = 2 ** 20;
@@ -41,7 +42,12 @@ export interface Results {
   browserBlob?: BrowserBlobResults;
   /** Chromium: downloads whose response states a digest, against the same without one. */
   browserDigest?: BrowserDigestResults;
+  /** Node: message streams (SSE, NDJSON) against a raw reader loop with the same parser, and the heap over one. */
+  messages?: MessagesResults;
 }
+
+/** The most the heap may grow over one stream of messages, from its 10,000th message on: flat, within noise. */
+export const MESSAGE_HEAP_LIMIT = 2 * MiB;
 
 /** One target of the issue, judged on this run's figures. */
 export interface Target {
@@ -88,6 +94,27 @@ function memoryTable(results: readonly MemoryResult[]): string[] {
     const each = `(${r.growths.map((g) => (g / MiB).toFixed(0)).join(' ')})`;
     lines.push(
       `  ${pad(r.name, width)}${fixed(r.medianGrowth / MiB, 0, 6)}  ${pad(each, 18)}${fixed(r.medianMs / 1000, 2, 7)}  ${r.note}`,
+    );
+  }
+  return [...lines, ''];
+}
+
+/** Messages per second (as "req/s": one unit per message) for each format, then the heap over one stream. */
+function messagesTables(messages: MessagesResults): string[] {
+  const lines: string[] = [];
+  for (const format of ['sse', 'ndjson'] as const) {
+    const title = `Node, HTTP/1.1: ${messages.count} ${format === 'sse' ? 'SSE events' : 'NDJSON lines'} (msg/s)`;
+    lines.push(
+      ...seriesTable(title, messages[format], 'requests').map((line) =>
+        line.replace('req/s', 'msg/s').replace('µs/req', 'µs/msg'),
+      ),
+    );
+  }
+  lines.push(`${pad('heap after gc, every 10,000 messages (MiB)', 52)}growth from the 10,000th`);
+  for (const { format, samples } of messages.heap) {
+    const growth = Math.max(...samples) - (samples[0] as number);
+    lines.push(
+      `  ${pad(`rx-transfer ${format}`, 50)}${fixed(growth / MiB, 2, 6)}  (${samples.map((b) => (b / MiB).toFixed(1)).join(' ')})`,
     );
   }
   return [...lines, ''];
@@ -158,6 +185,7 @@ export function render(
     lines.push(
       ...seriesTable(`Chromium, ${d.protocol}: download ${d.bytes / MiB} MiB, digests`, d.series, 'bytes', false),
     );
+  if (results.messages) lines.push(...messagesTables(results.messages));
   if (results.memory) lines.push(...memoryTable(results.memory));
   if (results.events) lines.push(...eventTable(results.events));
   const targets = targetsOf(results);
@@ -256,6 +284,7 @@ export function targetsOf(results: Results): Target[] {
     ...memory,
     ...relativeMemory,
     ...events,
+    ...messageTargets(results.messages),
   ];
 }
 
@@ -271,6 +300,23 @@ function relativeMemoryTarget(r: MemoryResult, all: readonly MemoryResult[]): Ta
       met: r.medianGrowth <= base.medianGrowth + r.atMost.slack,
     },
   ];
+}
+
+/** Issue 14's targets: messages per second against the raw reader loop, and a flat heap over 100,000 messages. */
+function messageTargets(messages: MessagesResults | undefined): Target[] {
+  if (messages === undefined) return [];
+  const rates = (['sse', 'ndjson'] as const).flatMap((format) =>
+    ratioTarget(`Node ${format} messages/s, rx-transfer`, messages[format], 'rx-transfer', 0.9, { against: RAW_LOOP }),
+  );
+  const heap = messages.heap.map(({ format, samples }) => {
+    const growth = Math.max(...samples) - (samples[0] as number);
+    return {
+      target: `${format}, ${messages.count} messages: heap growth <= ${MESSAGE_HEAP_LIMIT / MiB} MiB`,
+      figure: `${(growth / MiB).toFixed(2)} MiB`,
+      met: growth <= MESSAGE_HEAP_LIMIT,
+    };
+  });
+  return [...rates, ...heap];
 }
 
 /** `1 warm-up job`, `2 warm-up jobs`. */

@@ -6,8 +6,8 @@
  * contender's process runs before its timed one (default 1; small requests always 1). 7 rounds after 2 warm-ups took
  * 583 s on a busy machine, too near the 10-minute limit. --browser-warmups=<n> rounds in the page (default 1);
  * --memory-repeats=<n> (default 2);
- * --only=<sections> (comma-separated, default all: download,upload,blob,small,queue,overhead,events,memory,browser,
- * browser-blob,browser-digest); --memory-cases=<text> runs only the memory cases whose name contains it (`--only=memory
+ * --only=<sections> (comma-separated, default all: download,upload,blob,small,queue,overhead,events,memory,messages,
+ * browser,browser-blob,browser-digest); --memory-cases=<text> runs only the memory cases whose name contains it (`--only=memory
  * --memory-cases="Blob PUT"`: the retried uploads and their baseline).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -17,6 +17,7 @@ import { runBrowserBench } from './browser-bench.ts';
 import { runBrowserBlobBench } from './browser-blob-bench.ts';
 import { runBrowserDigestBench } from './browser-digest-bench.ts';
 import { memoryCases, runMemoryCase } from './memory.ts';
+import { messagesSuite } from './messages-suite.ts';
 import {
   blobSuite,
   downloadSuite,
@@ -31,7 +32,7 @@ import { type Results, render, targetsOf } from './report.ts';
 import { startServerProcess } from './server-process.ts';
 import { BLOB_SIZE, DIGEST_SIZE, QUEUE, SIZE, SMALL_BLOB_SIZE, SMALL_REQUESTS } from './sizes.ts';
 
-const ALL = 'download,upload,blob,small,queue,overhead,events,memory,browser,browser-blob,browser-digest';
+const ALL = 'download,upload,blob,small,queue,overhead,events,memory,messages,browser,browser-blob,browser-digest';
 /** The in-memory overhead is steady from one process to the next: fewer rounds do. */
 const OVERHEAD_ROUNDS = 3;
 /**
@@ -87,6 +88,7 @@ try {
       results.memory.push(await runMemoryCase(spec, server.http1, Number(values['memory-repeats'])));
     }
   }
+  if (only.has('messages')) results.messages = await messagesSuite(server.http1, rounds('messages'));
   const browserRounds = (section: string) => {
     const chromium = rounds(section, Number(values['browser-warmups']));
     return { ...chromium, runs: chromium.runs * SHORT_JOB_ROUND_FACTOR };

@@ -1,5 +1,6 @@
 import { type TransferOptions, transfer } from 'rx-transfer';
 import { formatBytes } from './format.ts';
+import { createMessageCard } from './message-card.ts';
 import { wireQueuePanel } from './queue-panel.ts';
 import { createTransferCard, type TransferCard } from './transfer-card.ts';
 
@@ -92,6 +93,26 @@ async function download(form: FormData): Promise<void> {
   );
 }
 
+/**
+ * A message stream on a card: a story streamed word by word over SSE (as a model streams its tokens), or
+ * an NDJSON log tail; with a drop, the SSE story reconnects with Last-Event-ID and goes on where it
+ * stopped, while the log tail, which has no IDs to resume from, fails and says why.
+ */
+function streamMessages(form: FormData): void {
+  const story = form.get('stream') === 'story';
+  const params = new URLSearchParams({ id: crypto.randomUUID(), every: story ? '120' : '150' });
+  if (story)
+    for (const [name, value] of Object.entries({ story: '1', format: 'sse', ids: '1', retry: '800' }))
+      params.set(name, value);
+  else for (const [name, value] of Object.entries({ format: 'ndjson', count: '40' })) params.set(name, value);
+  const drop = form.get('drop') !== null;
+  if (drop) params.set('dropAt', story ? '15' : '10');
+  const title = `${story ? 'SSE story, word by word' : 'NDJSON log tail'}${drop ? ', dropped mid-way' : ''}`;
+  const card = createMessageCard(title, story ? 'text' : 'lines', announce);
+  cards.prepend(card.element);
+  run(card, { url: `api/messages?${params}`, responseType: story ? 'sse' : 'ndjson' });
+}
+
 function saveLink(blob: Blob): Node {
   const link = document.createElement('a');
   link.href = URL.createObjectURL(blob);
@@ -130,6 +151,11 @@ function wire(): void {
   });
   document.querySelector('#upload-sample')?.addEventListener('click', () => {
     upload(new File([new Uint8Array(48_000_000)], 'generated.bin', { type: 'application/octet-stream' }));
+  });
+  const messages = document.querySelector('#messages-form') as HTMLFormElement;
+  messages.addEventListener('submit', (event) => {
+    event.preventDefault();
+    streamMessages(new FormData(messages));
   });
   const form = document.querySelector('#download-form') as HTMLFormElement;
   form.addEventListener('submit', (event) => {

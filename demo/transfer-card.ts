@@ -135,6 +135,8 @@ function describeEvent(event: TransferEvent): string {
     }
     case 'complete':
       return `complete ${formatBytes(event.downloaded)} received`;
+    case 'message':
+      return `message ${JSON.stringify(event.message).slice(0, 80)}`;
   }
 }
 

@@ -4,7 +4,14 @@
  * @packageDocumentation
  * @module rx-transfer
  */
-export type { BodyOf, ExactOptions, JsonTransferOptions, ResponseTypeFor } from './core/body-of.js';
+export type {
+  BodyOf,
+  ExactOptions,
+  JsonTransferOptions,
+  MessageOf,
+  NdjsonTransferOptions,
+  ResponseTypeFor,
+} from './core/body-of.js';
 export type {
   CompleteEvent,
   DownloadProgressEvent,
@@ -15,6 +22,7 @@ export type {
   SentEvent,
   StageTimings,
   StartEvent,
+  StreamMessageEvent,
   TotalSource,
   TransferEvent,
   TransferEventType,
@@ -22,6 +30,8 @@ export type {
 } from './core/events.js';
 export type {
   KyPassThroughOptions,
+  MessageMap,
+  MessageType,
   ProgressInterval,
   ResponseBodyMap,
   ResponseType,
@@ -33,6 +43,7 @@ export { transferResult } from './core/transfer-result.js';
 export type { TransferStages } from './core/transfer-stages.js';
 export { transferStages } from './core/transfer-stages.js';
 export { HTTPError, isHTTPError } from './errors/http-error.js';
+export { LineTooLongError, MessageParseError } from './errors/message-errors.js';
 export { isNetworkError, NetworkError } from './errors/network-error.js';
 export type { TimeoutPhase, TransferErrorName } from './errors/transfer-errors.js';
 export {
@@ -48,6 +59,7 @@ export {
   TransferError,
   TruncatedBodyError,
 } from './errors/transfer-errors.js';
+export type { ServerSentEvent } from './messages/server-sent-event.js';
 export { ofType } from './operators/of-type.js';
 export { sampleProgress } from './operators/sample-progress.js';
 export type { TimeoutLimits } from './policies/deadlines.js';

@@ -10,6 +10,8 @@ import {
   ofType,
   type RetryEvent,
   type RetryPolicy,
+  type ServerSentEvent,
+  type StreamMessageEvent,
   type TransferEvent,
   type TransferOptions,
   transfer,
@@ -142,7 +144,7 @@ describe('retries in the types', () => {
     const retries$ = transfer({ url: '/x' }).pipe(ofType('retry'));
     expectTypeOf(retries$).toEqualTypeOf<Observable<RetryEvent>>();
     expectTypeOf(transferStages({ url: '/x' }).retry$).toEqualTypeOf<Observable<RetryEvent>>();
-    expectTypeOf<RetryEvent['delaySource']>().toEqualTypeOf<'retry-after' | 'backoff'>();
+    expectTypeOf<RetryEvent['delaySource']>().toEqualTypeOf<'retry-after' | 'backoff' | 'retry-field'>();
   });
 
   it('takes a policy, a limit or false, and a body function only for streams', () => {
@@ -155,5 +157,30 @@ describe('retries in the types', () => {
     expectTypeOf<RetryPolicy['shouldRetry']>().toEqualTypeOf<
       ((error: unknown, attempt: number) => boolean | undefined | PromiseLike<boolean | undefined>) | undefined
     >();
+  });
+});
+
+describe('message streams in the types', () => {
+  it('types each message by its response type: a string per line, the caller’s NDJSON type, a ServerSentEvent', () => {
+    const lines$ = transfer({ url: '/log', responseType: 'lines' }).pipe(ofType('message'));
+    expectTypeOf(lines$).toEqualTypeOf<Observable<StreamMessageEvent<string>>>();
+    const entries$ = transfer<User>({ url: '/users', responseType: 'ndjson' }).pipe(ofType('message'));
+    expectTypeOf(entries$).toEqualTypeOf<Observable<StreamMessageEvent<User>>>();
+    expectTypeOf(transferStages({ url: '/chat', responseType: 'sse' }).messages$).toEqualTypeOf<
+      Observable<ServerSentEvent>
+    >();
+    expectTypeOf(transferStages<User>({ url: '/users', responseType: 'ndjson' }).messages$).toEqualTypeOf<
+      Observable<User>
+    >();
+    expectTypeOf(transfer({ url: '/chat', responseType: 'sse' }).pipe(ofType('complete'))).toEqualTypeOf<
+      Observable<CompleteEvent<undefined>>
+    >();
+  });
+
+  it('refuses message options of the wrong type', () => {
+    // @ts-expect-error badLines is 'error' or 'skip'
+    transfer({ url: '/x', responseType: 'ndjson', badLines: 'drop' });
+    // @ts-expect-error live is a boolean
+    transfer({ url: '/x', responseType: 'sse', live: 'yes' });
   });
 });

@@ -107,7 +107,49 @@ async function serveFile(request: Request): Promise<Response> {
   return new HttpResponse(body, { status: from > 0 ? 206 : 200, headers });
 }
 
+const STORY =
+  'Once upon a time a small packet left a server in the night. It crossed routers and queues, lost its way at a busy proxy, and came back by another road.'.split(
+    ' ',
+  );
+/** The ids of message streams already dropped once: a reconnect is served to the end. */
+const dropped = new Set<string>();
+
+/** The real server's `/messages` in the service worker: the SSE story (resumed after Last-Event-ID) or NDJSON lines. */
+function messagesBody(url: URL, lastEventId: number): ReadableStream<Uint8Array> {
+  const story = url.searchParams.get('format') === 'sse';
+  const count = story ? STORY.length : Number(url.searchParams.get('count') ?? 10);
+  const id = url.searchParams.get('id') ?? '';
+  const dropAt = url.searchParams.has('dropAt') && !dropped.has(id) ? Number(url.searchParams.get('dropAt')) : -1;
+  const every = Number(url.searchParams.get('every') ?? 0);
+  let n = story ? lastEventId + 1 : 1;
+  let sent = 0;
+  const encoder = new TextEncoder();
+  return new ReadableStream<Uint8Array>({
+    async start(controller) {
+      if (story) controller.enqueue(encoder.encode(`retry: ${url.searchParams.get('retry') ?? 1000}\n\n`));
+    },
+    async pull(controller) {
+      if (sent === dropAt) {
+        dropped.add(id);
+        return controller.error(new Error('connection dropped'));
+      }
+      if (n > count) return controller.close();
+      if (sent > 0) await delay(every);
+      const text = story ? `id: ${n}\ndata: ${STORY[n - 1]} \n\n` : `${JSON.stringify({ n, text: `message ${n}` })}\n`;
+      controller.enqueue(encoder.encode(text));
+      n++;
+      sent++;
+    },
+  });
+}
+
 const handlers = [
+  http.get(/\/api\/messages$/, ({ request }) => {
+    const url = new URL(request.url);
+    const lastEventId = Number(request.headers.get('last-event-id') ?? 0);
+    const type = url.searchParams.get('format') === 'sse' ? 'text/event-stream' : 'application/x-ndjson';
+    return new HttpResponse(messagesBody(url, lastEventId), { headers: { 'content-type': type } });
+  }),
   http.get(/\/api\/download$/, ({ request }) => {
     const url = new URL(request.url);
     const size = url.searchParams.get('size') ?? '1000000';

@@ -1,8 +1,8 @@
-import type { ResponseType } from '../core/options.js';
+import type { MessageType, ResponseType } from '../core/options.js';
 
 /** Where one exchange's response body goes, across its attempts. */
 export interface CollectOptions {
-  readonly responseType: Exclude<ResponseType, 'stream'>;
+  readonly responseType: Exclude<ResponseType, 'stream' | MessageType>;
   readonly sink: WritableStream<Uint8Array> | undefined;
   readonly keepBytes: number;
 }

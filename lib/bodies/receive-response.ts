@@ -1,10 +1,11 @@
 import type { SentAttempt } from '../core/attempt.js';
 import { now } from '../core/clock.js';
 import type { CompleteEvent, DownloadProgressEvent, StageTimings, TotalSource, TransferEvent } from '../core/events.js';
-import type { ResponseType, TransferOptions } from '../core/options.js';
+import type { MessageType, ResponseType, TransferOptions } from '../core/options.js';
 import { httpErrorFor } from '../errors/http-error.js';
 import { NetworkError } from '../errors/network-error.js';
 import { OverlongBodyError, ResponseParseError, ResumeError, TruncatedBodyError } from '../errors/transfer-errors.js';
+import type { MessageStream } from '../messages/message-stream.js';
 import { partialRefusal, type ResumePoint, resumePointOf, unsatisfiedLength } from '../policies/resume.js';
 import { createProgressMeter } from '../progress/progress-meter.js';
 import type { UploadTracker } from '../progress/upload-tracker.js';
@@ -14,6 +15,7 @@ import type { DigestCheck } from './digest-check.js';
 import { responseTotal } from './response-total.js';
 
 const DEFAULT_MAX_ERROR_BODY = 64 * 1024;
+const ignore = () => undefined;
 
 type Writable<T> = { -readonly [K in keyof T]: T[K] };
 
@@ -30,16 +32,27 @@ export interface Download {
   readonly resumable: boolean;
   /** The check of the whole body against its digest, with its hash so far (kept across a resume). */
   check: DigestCheck | undefined;
+  /** A message stream's state across attempts, set by `lib/messages/` at its first headers. */
+  messages?: MessageStream;
 }
+
+/** Whether a response type asks for a message stream: its body is parsed by `lib/messages/`, not collected. */
+const isMessages = (responseType: ResponseType): responseType is MessageType =>
+  responseType === 'lines' || responseType === 'ndjson' || responseType === 'sse';
 
 /** The download state of one exchange of `options`, resumed from `options.resume` when given. */
 export function startDownload(options: TransferOptions, method: string): Download {
   const responseType = options.responseType ?? (options.sink === undefined ? 'json' : 'none');
   const { resume } = options;
   const body =
-    responseType === 'stream'
+    responseType === 'stream' || isMessages(responseType)
       ? undefined
       : collectBody({ responseType, sink: options.sink, keepBytes: options.keepBytes ?? 0 }, resume?.offset);
+  // The parsers start loading with the request, not at its headers: the first message waits for no module, and
+  // nothing queues meanwhile that a broken connection would discard. A failure to load shows at the headers.
+  if (isMessages(responseType)) {
+    import('../messages/receive-messages.js').then((messages) => messages.preload(responseType)).catch(ignore);
+  }
   const resumable = body !== undefined && method === 'GET' && statedHeader(options.headers, 'range') === undefined;
   const point = resume && {
     url: resume.url,
@@ -121,6 +134,11 @@ export async function receiveResponse(
   }
   if (!response.ok && response.type !== 'opaque') {
     throw await httpErrorFor(response, request(), sent.kyOptions, options.maxErrorBodyBytes ?? DEFAULT_MAX_ERROR_BODY);
+  }
+  if (isMessages(download.responseType)) {
+    // The parsers load only now: an app that never asks for messages does not carry them.
+    const { receiveMessages } = await import('../messages/receive-messages.js');
+    return receiveMessages(sent, options, emit, download, (loaded) => complete(undefined, loaded, undefined));
   }
   if (body === undefined) return complete(response.body ?? emptyStream(), 0, undefined);
   let total: number | undefined;

@@ -1,4 +1,4 @@
-import type { ResponseBodyMap, ResponseType, TransferOptions } from './options.js';
+import type { MessageMap, MessageType, ResponseBodyMap, ResponseType, TransferOptions } from './options.js';
 
 /**
  * The body type that a call with options `O` delivers on `complete`: `undefined` with a
@@ -36,3 +36,20 @@ export type JsonTransferOptions<J = unknown, T = unknown> = TransferOptions<J> &
 
 /** Options `O` with any key that {@link TransferOptions} does not know turned into a type error. */
 export type ExactOptions<O> = O & { [K in Exclude<keyof O, keyof TransferOptions>]: never };
+
+/**
+ * The message type that a call with options `O` delivers on its `message` events: a string per
+ * line for `'lines'`, `M` for `'ndjson'`, a `ServerSentEvent` for `'sse'`; `never` for the other
+ * response types, which deliver none.
+ */
+export type MessageOf<O, M = unknown> = O extends { responseType?: infer R }
+  ? R extends MessageType
+    ? MessageMap<M>[R]
+    : never
+  : never;
+
+/**
+ * Options of an NDJSON stream whose message type the caller names:
+ * `transfer<LogLine>({ url, responseType: 'ndjson' })`.
+ */
+export type NdjsonTransferOptions<J = unknown> = TransferOptions<J> & { responseType: 'ndjson'; sink?: undefined };

@@ -119,9 +119,15 @@ export interface RetryEvent extends EventBase {
    * `retry.maxRetryAfter`, or else the backoff with its jitter.
    */
   readonly delay: number;
-  /** Where `delay` came from. */
-  readonly delaySource: 'retry-after' | 'backoff';
-  /** Why the attempt failed: what the exchange would have ended with. */
+  /**
+   * Where `delay` came from: the response's `Retry-After`, the backoff, or an event stream's
+   * `retry:` field (`responseType: 'sse'`, its reconnection time).
+   */
+  readonly delaySource: 'retry-after' | 'backoff' | 'retry-field';
+  /**
+   * Why the attempt failed: what the exchange would have ended with. `undefined` when a `live`
+   * event stream was closed normally by the server and reconnects.
+   */
   readonly error: unknown;
   /** The browser reported itself offline: the next attempt also waits for its `online` event. */
   readonly offline: boolean;
@@ -130,6 +136,23 @@ export interface RetryEvent extends EventBase {
    * from there. `undefined` when the next attempt starts from 0.
    */
   readonly resumeFrom: number | undefined;
+}
+
+/**
+ * One message of a message stream (`responseType: 'lines'`, `'ndjson'` or `'sse'`), delivered as
+ * soon as its last byte has been read: the messages a chunk completes come before that chunk's
+ * `download-progress`, so a progress figure counts the bytes of every message before it.
+ */
+export interface StreamMessageEvent<M = unknown> extends EventBase {
+  readonly type: 'message';
+  /**
+   * The message: for `'lines'` the line as a string (without its `\n` or `\r\n`); for `'ndjson'`
+   * the line's JSON value, typed by the caller (`transfer<LogLine>({ url, responseType: 'ndjson' })`);
+   * for `'sse'` a {@link ServerSentEvent}.
+   */
+  readonly message: M;
+  /** The line's number (from 1) in this attempt's response for `'lines'` and `'ndjson'`; `undefined` for `'sse'`. */
+  readonly line: number | undefined;
 }
 
 /** Times (as in {@link StartEvent.time}) at which each stage was reached, in the attempt that completed. */
@@ -141,10 +164,17 @@ export interface StageTimings {
   readonly complete: number;
 }
 
-/** The exchange finished: the body is in the shape that was asked for. */
+/**
+ * The exchange finished: the body is in the shape that was asked for. A message stream completes
+ * when its response ends (an event stream: when the server closes it, unless it is `live`, or
+ * answers 204).
+ */
 export interface CompleteEvent<T> extends EventBase {
   readonly type: 'complete';
-  /** The response body as asked for by `responseType`; `undefined` for `'none'` or a `sink`. */
+  /**
+   * The response body as asked for by `responseType`; `undefined` for `'none'`, a `sink`, and the
+   * message streams (`'lines'`, `'ndjson'`, `'sse'`), whose body went out as `message` events.
+   */
   readonly body: T;
   readonly status: number;
   readonly headers: Headers;
@@ -163,8 +193,8 @@ export interface CompleteEvent<T> extends EventBase {
  * The order is fixed, and tests enforce it:
  *
  * ```text
- * (start, upload-progress*, sent?, (headers, download-progress*)?, retry)*,
- *  start, upload-progress*, sent?, headers, download-progress*, complete
+ * (start, upload-progress*, sent?, (headers, (message | download-progress)*)?, retry)*,
+ *  start, upload-progress*, sent?, headers, (message | download-progress)*, complete
  * ```
  *
  * - `upload-progress` and `sent` appear only when the request has a body. `sent` is left out
@@ -181,9 +211,19 @@ export interface CompleteEvent<T> extends EventBase {
  * - Within one attempt's upload, and within its download, `loaded` never decreases; when the total is known, the last progress
  *   event equals it, and a 100% event is reported exactly once. A body that runs past its
  *   total fails with an `OverlongBodyError` before any figure above it.
+ * - `message` comes only for a message stream (`responseType: 'lines'`, `'ndjson'` or `'sse'`),
+ *   between its attempt's `headers` and the next `retry` or `complete`, in the order of the body. The
+ *   messages a chunk completes come before that chunk's `download-progress`; progress sampling
+ *   lets messages pass without flushing a held-back figure, so a figure may come after messages
+ *   whose bytes it counts, never before. An event stream (`'sse'`) reconnects as the retry policy
+ *   says, with `retry` (its `error` is `undefined` after a normal close of a `live` stream) and a
+ *   new `start`: a stream that is not `live` completes when the server closes it; a `live` one
+ *   completes only on a 204 and otherwise runs until unsubscribed, an error, or the `total` limit.
  * - Any event may instead be followed by an error (a {@link TransferError} subclass) on the
  *   observable's error channel; nothing follows `complete` or an error.
  *
+ * @typeParam T - the body `complete` carries
+ * @typeParam M - the message type of a message stream (see {@link StreamMessageEvent})
  * @example
  * ```ts
  * import { transfer } from 'rx-transfer';
@@ -192,16 +232,17 @@ export interface CompleteEvent<T> extends EventBase {
  * });
  * ```
  */
-export type TransferEvent<T = unknown> =
+export type TransferEvent<T = unknown, M = unknown> =
   | StartEvent
   | UploadProgressEvent
   | SentEvent
   | HeadersEvent
   | DownloadProgressEvent
+  | StreamMessageEvent<M>
   | RetryEvent
   | CompleteEvent<T>;
 
-/** The `type` strings of {@link TransferEvent}, in lifecycle order. */
+/** The `type` strings of {@link TransferEvent}, in lifecycle order (`message` among the download's). */
 export type TransferEventType = TransferEvent['type'];
 
 /** The progress events, the only ones progress sampling may thin out. */

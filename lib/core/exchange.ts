@@ -60,6 +60,8 @@ export async function runExchange(
   if (options.digest === 'require') {
     sending = { ...sending, headers: withHeader(sending.headers, 'want-repr-digest', 'sha-512=10, sha-256=9') };
   }
+  // An event stream that reconnects says where it stopped (`Last-Event-ID`).
+  if (download.messages) sending = { ...sending, headers: download.messages.headers(sending.headers) };
   let transport = selectTransport(body, url, options.transport, chunkSize);
   if (body !== undefined) checkBody(body, transport, url, options);
   for (let attempt = firstAttempt; ; attempt++) {

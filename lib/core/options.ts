@@ -1,4 +1,5 @@
 import type { KyInstance, Options as KyOptions } from 'ky';
+import type { ServerSentEvent } from '../messages/server-sent-event.js';
 import type { TimeoutLimits } from '../policies/deadlines.js';
 import type { ResumeState } from '../policies/resume.js';
 import type { RetryPolicy } from '../policies/retry-policy.js';
@@ -23,7 +24,10 @@ export type TransferBody =
   | ReadableStream<Uint8Array>;
 
 /** The shapes a response body can be delivered in; see {@link TransferOptions.responseType}. */
-export type ResponseType = 'json' | 'text' | 'blob' | 'arrayBuffer' | 'stream' | 'none';
+export type ResponseType = 'json' | 'text' | 'blob' | 'arrayBuffer' | 'stream' | 'none' | MessageType;
+
+/** The response types whose body is delivered as a stream of `message` events, one per line or event. */
+export type MessageType = 'lines' | 'ndjson' | 'sse';
 
 /** The body type delivered for each {@link ResponseType}, with `T` the caller's JSON type. */
 export interface ResponseBodyMap<T> {
@@ -33,6 +37,16 @@ export interface ResponseBodyMap<T> {
   arrayBuffer: ArrayBuffer;
   stream: ReadableStream<Uint8Array>;
   none: undefined;
+  lines: undefined;
+  ndjson: undefined;
+  sse: undefined;
+}
+
+/** The message type of each {@link MessageType}, with `M` the caller's type of an NDJSON line. */
+export interface MessageMap<M> {
+  lines: string;
+  ndjson: M;
+  sse: ServerSentEvent;
 }
 
 /** How often progress events may be delivered: milliseconds between events, or once per animation frame. */
@@ -91,9 +105,36 @@ export interface TransferOptions<J = unknown> extends KyPassThroughOptions {
   /**
    * The shape of `complete`'s body. `'stream'` hands the body over unread at the headers
    * (the exchange completes there, with no download progress); `'none'` reads and drops it.
+   * The message streams deliver the body as `message` events instead, each as soon as it has
+   * arrived, and complete with no body: `'lines'` (each line, split at `\n` or `\r\n`, as a
+   * string), `'ndjson'` (each non-blank line parsed as JSON, typed by the caller), `'sse'`
+   * (Server-Sent Events by the WHATWG event-stream rules, reconnecting with `Last-Event-ID`; see
+   * `live`). Their parsers load on demand, at the first such response.
    * @default 'json', or 'none' when a `sink` is given
    */
   responseType?: ResponseType | undefined;
+  /**
+   * For `responseType: 'sse'`: the stream is live, so a normal close by the server is not its end
+   * but a break: it reconnects after the server's `retry:` time (or the backoff), sending the last
+   * event ID as `Last-Event-ID`, and never completes but on a 204. Without it, a normal close
+   * completes the exchange. Failures reconnect as the `retry` policy says, either way.
+   * @default false
+   */
+  live?: boolean | undefined;
+  /**
+   * For the message streams: the most characters one line may have (`'lines'`, `'ndjson'`), or an
+   * event stream may hold of an event not yet complete (`'sse'`: its partial line and data lines).
+   * A longer one fails the exchange with a `LineTooLongError`: what is buffered stays bounded
+   * whatever the server sends.
+   * @default 1048576
+   */
+  maxLineLength?: number | undefined;
+  /**
+   * For `responseType: 'ndjson'`: what a line that is not JSON does: `'error'` fails the exchange
+   * with a `MessageParseError` (its line number and text), `'skip'` drops it and goes on.
+   * @default 'error'
+   */
+  badLines?: 'error' | 'skip' | undefined;
   /**
    * Pipe the response body into this stream, with backpressure; `complete` then carries no
    * body. The sink is aborted if the exchange fails or is cancelled, and closed on success.

@@ -5,7 +5,7 @@ import { sampleProgress } from '../operators/sample-progress.js';
 import { watchDeadlines } from '../policies/deadlines.js';
 import type { ResumePoint, ResumeState } from '../policies/resume.js';
 import { retryAttempts } from '../policies/retry-attempts.js';
-import type { BodyOf, ExactOptions, JsonTransferOptions } from './body-of.js';
+import type { BodyOf, ExactOptions, JsonTransferOptions, MessageOf, NdjsonTransferOptions } from './body-of.js';
 import { type Cancellation, createCancellation } from './cancellation.js';
 import type { CompleteEvent, TransferEvent } from './events.js';
 import { runExchange } from './exchange.js';
@@ -23,6 +23,7 @@ import { methodOf, validateOptions } from './validate-options.js';
  *
  * @typeParam T - the JSON response type (`responseType: 'json'`, the default)
  * @typeParam J - the type of the `json` request body
+ * @typeParam M - the type of each line of an NDJSON stream (`responseType: 'ndjson'`)
  * @example
  * ```ts
  * import { transfer } from 'rx-transfer';
@@ -33,9 +34,12 @@ import { methodOf, validateOptions } from './validate-options.js';
  * ```
  */
 export function transfer<T = unknown, J = unknown>(options: JsonTransferOptions<J, T>): Observable<TransferEvent<T>>;
+export function transfer<M = unknown, J = unknown>(
+  options: NdjsonTransferOptions<J>,
+): Observable<TransferEvent<undefined, M>>;
 export function transfer<const O extends TransferOptions>(
   options: ExactOptions<O>,
-): Observable<TransferEvent<BodyOf<O>>>;
+): Observable<TransferEvent<BodyOf<O>, MessageOf<O>>>;
 export function transfer(options: TransferOptions): Observable<TransferEvent<unknown>> {
   return exchangeEvents(options).pipe(sampleProgress(options?.progressInterval ?? 50));
 }
@@ -87,6 +91,8 @@ export function exchangeEvents(options: TransferOptions): Observable<TransferEve
     // Settled as `complete` goes out, not after: a subscriber that leaves on it (`take(1)`,
     // `firstValueFrom`) must not abort what it was handed.
     const emit = (event: TransferEvent<unknown>) => {
+      // Messages move no deadline (their chunk's progress does), and can come by the hundred thousand.
+      if (event.type === 'message') return subscriber.next(event);
       deadlines.observe(event);
       if (event.type !== 'complete') return subscriber.next(event);
       settled = true;

@@ -7,7 +7,7 @@ const phases = ['total', 'headers', 'upload', 'download'];
 /** A delay `setTimeout` keeps: longer ones fire at once. */
 const isDelay = (value: unknown) =>
   Number.isSafeInteger(value) && (value as number) >= 1 && (value as number) <= 2 ** 31 - 1;
-const responseTypes = ['json', 'text', 'blob', 'arrayBuffer', 'stream', 'none'];
+const responseTypes = ['json', 'text', 'blob', 'arrayBuffer', 'stream', 'none', 'lines', 'ndjson', 'sse'];
 /** An HTTP token (RFC 9110): what a method or a header name must be. */
 const token = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 const bodyTypes = [Blob, ArrayBuffer, URLSearchParams, FormData, ReadableStream];
@@ -24,6 +24,8 @@ export const isPlainObject = (value: unknown): value is Record<string, unknown> 
 };
 export const isPairs = (value: unknown, isPart: (part: unknown) => boolean) =>
   Array.isArray(value) && value.every((pair) => Array.isArray(pair) && pair.length === 2 && pair.every(isPart));
+
+const messageTypes: unknown[] = ['lines', 'ndjson', 'sse'];
 
 /** A wait `setTimeout` keeps, 0 included. */
 const isWait = (value: unknown) => value === 0 || isDelay(value);
@@ -62,7 +64,20 @@ const checks: { readonly [K in keyof TransferOptions]?: Check } = {
   progressInterval: [(value) => value === 'frame' || count(0)(value), "a safe integer >= 0 or 'frame'"],
   sizeHintHeader: [(value) => typeof value === 'string' && token.test(value), 'a header name'],
   signal: [(value) => value instanceof AbortSignal, 'an AbortSignal'],
-  digest: [(value) => value === 'check' || value === 'require' || value === 'off', "'check', 'require' or 'off'"],
+  digest: [
+    (value, options) =>
+      value === 'check' || value === 'off' || (value === 'require' && !messageTypes.includes(options.responseType)),
+    "'check', 'require' or 'off' (no 'require' for messages)",
+  ],
+  live: [
+    (value, options) =>
+      typeof value === 'boolean' &&
+      options.responseType === 'sse' &&
+      !(value && options.body instanceof ReadableStream),
+    "a boolean, with responseType 'sse' (a ReadableStream body, sent once, cannot reconnect: give () => stream)",
+  ],
+  maxLineLength: [count(1), 'a safe integer >= 1'],
+  badLines: [(value) => value === 'error' || value === 'skip', "'error' or 'skip'"],
   resume: [
     (value, options) => {
       const state = value as Record<string, unknown>;

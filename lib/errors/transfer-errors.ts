@@ -1,4 +1,5 @@
 import type { ResumeState } from '../policies/resume.js';
+import type { LineTooLongError, MessageParseError } from './message-errors.js';
 /** The names of rx-transfer's own error classes (ky's `HTTPError` and `NetworkError` are reused as they are). */
 export type TransferErrorName =
   | 'TransferAbortError'
@@ -10,7 +11,9 @@ export type TransferErrorName =
   | 'TimeoutError'
   | 'ResumeError'
   | 'IntegrityError'
-  | 'ResumableUploadError';
+  | 'ResumableUploadError'
+  | 'LineTooLongError'
+  | 'MessageParseError';
 
 /** Base of rx-transfer's own errors: the method and URL are in the message and on the error. */
 export abstract class TransferError extends Error {
@@ -206,7 +209,9 @@ export function isTransferError<N extends TransferErrorName = TransferErrorName>
   | RedirectError
   | TimeoutError
   | ResumeError
-  | IntegrityError,
+  | IntegrityError
+  | LineTooLongError
+  | MessageParseError,
   { name: N }
 > {
   if (!(error instanceof Error) && (typeof error !== 'object' || error === null)) return false;
@@ -225,4 +230,6 @@ const knownNames: readonly TransferErrorName[] = [
   'ResumeError',
   'IntegrityError',
   'ResumableUploadError',
+  'LineTooLongError',
+  'MessageParseError',
 ];

@@ -12,10 +12,10 @@ import type { TransferEvent, TransferEventType } from '../core/events.js';
  *   .subscribe(({ loaded, total }) => console.log(loaded, total));
  * ```
  */
-export function ofType<T, K extends TransferEventType>(
+export function ofType<T, K extends TransferEventType, M = unknown>(
   ...types: readonly [K, ...K[]]
-): OperatorFunction<TransferEvent<T>, Extract<TransferEvent<T>, { type: K }>> {
-  return filter((event): event is Extract<TransferEvent<T>, { type: K }> =>
+): OperatorFunction<TransferEvent<T, M>, Extract<TransferEvent<T, M>, { type: K }>> {
+  return filter((event): event is Extract<TransferEvent<T, M>, { type: K }> =>
     (types as readonly string[]).includes(event.type),
   );
 }

@@ -35,8 +35,9 @@ const isProgress = (event: { type: string }) => event.type === 'upload-progress'
  * Thins out progress events to at most one per `interval` (or per animation frame) for each
  * kind, and passes every other event through untouched. The first progress event of a kind
  * goes through at once; a held-back one is delivered when its time comes, or at once before
- * the next non-progress event, completion or error, so the final figure is never lost and the
- * lifecycle order is kept. `new Observable` is used because that flush cannot be composed
+ * the next stage's event (any but a progress event or a `message`), completion or error, so the
+ * final figure is never lost and the lifecycle order is kept. Messages pass without flushing it:
+ * a stream of one message per chunk would otherwise bring one progress event per message. `new Observable` is used because that flush cannot be composed
  * from `throttleTime`, whose trailing value would arrive after the next stage's event.
  *
  * @param interval - milliseconds between events of a kind, `'frame'`, or `0` for every event
@@ -82,6 +83,7 @@ export function sampleProgress<E extends { type: string }>(
       };
       const subscription = source.subscribe({
         next: (event) => {
+          if (event.type === 'message') return subscriber.next(event);
           if (isProgress(event)) return onProgress(event);
           flush();
           subscriber.next(event);

@@ -101,7 +101,7 @@ export function watchDeadlines(
     } else if (event.type === 'retry') {
       clearPhases();
       moved.up = moved.down = 0;
-    } else stop();
+    } else if (event.type === 'complete') stop();
   };
   return { observe, stop, remaining: () => endsAt - performance.now() };
 }

@@ -39,18 +39,28 @@ export async function retryAttempts(loop: AttemptLoop): Promise<void> {
     try {
       return await run(retries === 0 ? 1 : attempt + 1, counting);
     } catch (error) {
-      if (signal.aborted || rules.limit === 0) throw error;
-      const verdict = await retryVerdict(
-        { error, attempt, retries, method, unrepeatable: unrepeatable(options, download), remaining: remaining() },
-        rules,
-      );
       if (signal.aborted) throw error;
+      const failed = {
+        error,
+        attempt,
+        retries,
+        method,
+        unrepeatable: unrepeatable(options, download),
+        remaining: remaining(),
+      };
+      // A message stream (lib/messages/) decides its reconnections itself, within the same policy.
+      const verdict = download.messages
+        ? await download.messages.reconnect(failed, rules)
+        : rules.limit === 0
+          ? undefined
+          : await retryVerdict(failed, rules);
+      if (signal.aborted || verdict === undefined) throw error;
       if (typeof verdict === 'string') {
         if (error instanceof Object) (error as { notRetried?: string }).notRetried = verdict;
         throw error;
       }
       const resumeFrom = resumeOffset(download);
-      emit({ type: 'retry', time: now(), attempt: attempt + 1, ...verdict, error, offline: isOffline(), resumeFrom });
+      emit({ type: 'retry', time: now(), attempt: attempt + 1, error, ...verdict, offline: isOffline(), resumeFrom });
       await waitToRetry(verdict.delay, signal);
     }
   }

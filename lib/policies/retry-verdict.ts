@@ -21,7 +21,9 @@ export interface FailedAttempt {
 /** Another attempt, after `delay` milliseconds. */
 export interface RetryDecision {
   readonly delay: number;
-  readonly delaySource: 'retry-after' | 'backoff';
+  readonly delaySource: 'retry-after' | 'backoff' | 'retry-field';
+  /** What the `retry` event gives as its `error`, when not the failure itself (a normal close of a live event stream). */
+  readonly error?: undefined;
 }
 
 /** Node's codes for a connection that never opened: nothing of the request reached a server. */

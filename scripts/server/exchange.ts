@@ -121,6 +121,21 @@ export class Exchange {
     else this.req.socket.destroy();
   }
 
+  /**
+   * Cuts the exchange on purpose after what was written has gone out: HTTP/1.1 closes the socket with a FIN, so the
+   * client reads every byte sent before it finds the body cut (a destroyed socket may send a reset, on which the
+   * client's kernel drops what it had not yet read); HTTP/2 resets the stream, after its data frames.
+   */
+  endCut(): void {
+    if (this.res instanceof Http2ServerResponse) {
+      this.reset();
+      return;
+    }
+    this.record.serverAborted = true;
+    this.#changed();
+    this.req.socket.end();
+  }
+
   get #writer(): ResponseWriter {
     return this.res as unknown as ResponseWriter;
   }

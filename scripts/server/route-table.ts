@@ -5,6 +5,7 @@ import { serveDrip } from './serve-drip.ts';
 import { serveDrippedHeaders } from './serve-dripped-headers.ts';
 import { serveFile } from './serve-file.ts';
 import { serveFlaky } from './serve-flaky.ts';
+import { serveMessages } from './serve-messages.ts';
 import { serveRecords } from './serve-records.ts';
 import { serveSlowHeaders } from './serve-slow-headers.ts';
 import { serveStatus } from './serve-status.ts';
@@ -36,6 +37,7 @@ export function routeTable(store: RecordStore): Route[] {
     { path: /^\/drip$/, methods: ['GET'], recorded: true, serve: serveDrip },
     { path: /^\/dripped-headers$/, methods: ['GET'], recorded: true, serve: serveDrippedHeaders },
     { path: /^\/flaky$/, methods: ['GET', 'POST', 'PUT'], recorded: true, serve: serveFlaky },
+    { path: /^\/messages$/, methods: ['GET', 'POST'], recorded: true, serve: serveMessages },
     { path: /^\/echo-headers$/, methods: ['GET', 'POST'], recorded: true, serve: (ex) => ex.json(200, ex.req.headers) },
     {
       path: /^\/records\/([^/]+)$/,

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Locator, Page } from 'playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { STORY } from '../../scripts/server/serve-messages.ts';
 import { iconOf, launchChromium, openPage, serveStaticDemo, startDemo } from './demo-harness.js';
 
 const SHOTS = 'test-results/e2e';
@@ -133,6 +134,31 @@ describe('the demo over plain HTTP/1.1 (npm run demo)', () => {
     expect((await finalState(corrupted)).text).toMatch(/^failed: IntegrityError: The body does not match/);
     expect(await corrupted.locator('.resumes li').count()).toBe(2);
     expect(await corrupted.locator('.digest').textContent()).toMatch(/^IntegrityError: sha-256 expected \S+, got \S+$/);
+    expect(errors).toEqual([]);
+  });
+
+  it('streams a story word by word over SSE, reconnects after a drop with Last-Event-ID, and tails an NDJSON log', async () => {
+    const { page, errors } = await openPage(browser, demo.url);
+    await page.selectOption('select[name="stream"]', 'story');
+    await page.check('input[name="drop"]');
+    await page.click('#messages-form button[type="submit"]');
+    const story = page.locator('li.card[data-kind="messages"]').first();
+    await expect.poll(() => story.locator('.messages').textContent(), { timeout: FINAL }).toMatch(/^Once upon/);
+    expect(await finalState(story)).toEqual({ state: 'done', text: 'done' });
+    // Every word once, in order: the reconnect went on after the last event ID it had.
+    expect(await story.locator('.messages').textContent()).toBe(`${STORY} `);
+    expect(await story.locator('.reconnects').textContent()).toBe('reconnects: 1');
+    const log = await story.locator('.log li').allTextContents();
+    expect(log.some((line) => /retry: attempt 2 in .* after NetworkError/.test(line))).toBe(true);
+    await page.screenshot({ path: join(SHOTS, 'demo-messages.png'), fullPage: true });
+
+    await page.selectOption('select[name="stream"]', 'log');
+    await page.uncheck('input[name="drop"]');
+    await page.click('#messages-form button[type="submit"]');
+    const tail = page.locator('li.card[data-kind="messages"]').first();
+    expect(await finalState(tail)).toEqual({ state: 'done', text: 'done' });
+    expect(await tail.locator('.count').textContent()).toBe('40 messages');
+    expect(await tail.locator('.messages li').last().textContent()).toBe('{"n":40,"text":"message 40 é ✓ 🎉"}');
     expect(errors).toEqual([]);
   });
 

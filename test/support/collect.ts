@@ -2,16 +2,16 @@ import type { Observable } from 'rxjs';
 import type { ProgressEvent, TransferEvent } from '../../lib/index.js';
 
 /** Everything one subscription produced. */
-export interface Outcome<T> {
-  readonly events: TransferEvent<T>[];
+export interface Outcome<T, M = unknown> {
+  readonly events: TransferEvent<T, M>[];
   readonly error: unknown;
   readonly completed: boolean;
 }
 
 /** Subscribes and gathers every event until completion or error. */
-export function collect<T>(events$: Observable<TransferEvent<T>>): Promise<Outcome<T>> {
+export function collect<T, M = unknown>(events$: Observable<TransferEvent<T, M>>): Promise<Outcome<T, M>> {
   return new Promise((resolve) => {
-    const events: TransferEvent<T>[] = [];
+    const events: TransferEvent<T, M>[] = [];
     events$.subscribe({
       next: (event) => events.push(event),
       error: (error: unknown) => resolve({ events, error, completed: false }),

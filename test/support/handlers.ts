@@ -22,7 +22,53 @@ export const seen = {
   paced: { open: 0, most: 0 },
 };
 
+/**
+ * One scripted answer of `/script/:key` (see {@link script}): a status and headers, then the body as
+ * these chunks (strings are UTF-8), one per read, `gap` ms apart; then at its `end` the body closes (`'close'`),
+ * the connection drops (`'drop'`), or it hangs until cancelled (`'hang'`).
+ */
+export interface ScriptedAnswer {
+  readonly status?: number;
+  readonly headers?: Record<string, string>;
+  readonly chunks?: readonly (string | Uint8Array)[];
+  readonly gap?: number;
+  readonly end?: 'close' | 'drop' | 'hang';
+}
+
+const scripts = new Map<string, ScriptedAnswer[]>();
+
+/** Gives `/script/:key` its answers, one per request in order (the last one repeats). */
+export function script(key: string, answers: readonly ScriptedAnswer[]): string {
+  scripts.set(key, [...answers]);
+  return `${API}/script/${key}`;
+}
+
+/** The body of a scripted answer, which records its own cancellation under `path`. */
+function scriptedBody(path: string, answer: ScriptedAnswer): ReadableStream<Uint8Array> {
+  const chunks = (answer.chunks ?? []).map((chunk) =>
+    typeof chunk === 'string' ? new TextEncoder().encode(chunk) : chunk,
+  );
+  let index = 0;
+  return new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        if (index > 0 && answer.gap !== undefined) await delay(answer.gap);
+        const chunk = chunks[index++];
+        if (chunk !== undefined) return controller.enqueue(chunk);
+        if (answer.end === 'drop') return controller.error(new Error('connection dropped'));
+        if (answer.end === 'hang') return new Promise<void>(() => undefined);
+        controller.close();
+      },
+      cancel() {
+        seen.cancelled.push(path);
+      },
+    },
+    { highWaterMark: 0 },
+  );
+}
+
 export function resetSeen(): void {
+  scripts.clear();
   seen.requests.length = 0;
   seen.cancelled.length = 0;
   seen.aborted.length = 0;
@@ -181,4 +227,13 @@ export const handlers = [
     return HttpResponse.text('never');
   }),
   http.get(`${API}/headers`, ({ request }) => HttpResponse.json(Object.fromEntries(request.headers.entries()))),
+  http.all(`${API}/script/:key`, ({ params }) => {
+    const key = String(params.key);
+    const answers = scripts.get(key) ?? [];
+    const answer = (answers.length > 1 ? answers.shift() : answers[0]) ?? { status: 404 };
+    const body = answer.status === 204 ? null : scriptedBody(`/script/${key}`, answer);
+    // Chunked, so that a dropped connection is seen as one (a body delimited by the close would look whole).
+    const headers = { 'transfer-encoding': 'chunked', ...answer.headers };
+    return new HttpResponse(body, { status: answer.status ?? 200, headers: body === null ? {} : headers });
+  }),
 ];

@@ -1,0 +1,49 @@
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { compare, type Measured, type Series } from './measure.ts';
+import type { Rounds } from './node-suites.ts';
+
+const script = fileURLToPath(new URL('./messages-case.ts', import.meta.url));
+/** Messages per job: the issue's 100,000. */
+export const MESSAGE_COUNT = 100_000;
+/** The contender the message streams are measured against. */
+export const RAW_LOOP = 'raw reader loop';
+
+/** What the `messages` section measured: throughput per format, and the heap across one stream of each. */
+export interface MessagesResults {
+  readonly count: number;
+  readonly sse: Series[];
+  readonly ndjson: Series[];
+  /** Heap in use after a collection at every 10,000th message of one rx-transfer stream, per format. */
+  readonly heap: { readonly format: string; readonly samples: number[] }[];
+}
+
+function runCase<T>(args: readonly string[]): Promise<T> {
+  return new Promise((resolve, reject) => {
+    execFile(process.execPath, ['--expose-gc', script, ...args], { timeout: 180_000 }, (error, stdout, stderr) => {
+      if (error) return reject(new Error(`messages-case ${args.join(' ')} failed: ${error.message}\n${stderr}`));
+      resolve(JSON.parse(stdout.trim().split('\n').at(-1) ?? '') as T);
+    });
+  });
+}
+
+/**
+ * Messages per second through rx-transfer against a raw reader loop with the same parser, for SSE and NDJSON
+ * (each job a fresh process, contenders in turn), and the heap over one stream of {@link MESSAGE_COUNT} messages.
+ */
+export async function messagesSuite(origin: string, rounds: Rounds): Promise<MessagesResults> {
+  const count = String(MESSAGE_COUNT);
+  const series = (format: string) => {
+    const job = (name: string) => () => runCase<Measured>([name, origin, format, count, String(rounds.warmups)]);
+    const jobs = { [RAW_LOOP]: job(RAW_LOOP), 'rx-transfer': job('rx-transfer') };
+    return compare(jobs, { runs: rounds.runs, warmups: 0, onJob: rounds.onJob, baseline: RAW_LOOP });
+  };
+  const sse = await series('sse');
+  const ndjson = await series('ndjson');
+  const heap = [];
+  for (const format of ['sse', 'ndjson']) {
+    const { heap: samples } = await runCase<{ heap: number[] }>(['rx-transfer', origin, format, count, '1', 'memory']);
+    heap.push({ format, samples });
+  }
+  return { count: MESSAGE_COUNT, sse, ndjson, heap };
+}
