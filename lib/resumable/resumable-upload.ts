@@ -65,6 +65,14 @@ export interface ResumableUploadOptions {
   retry?: RetryPolicy | number | false | undefined;
   /** The limits of each request of the protocol (see `TimeoutLimits`). */
   timeout?: TimeoutLimits | false | undefined;
+  /**
+   * tus only: asks the server (OPTIONS, once) whether it checks appends (the checksum extension),
+   * and if it does, sends `Upload-Checksum` with each PATCH (sha512, sha256 or sha1, the first the
+   * server lists): an append damaged on the way is refused (460) and sent again. Each chunk is read
+   * twice, once to hash it; hash-wasm is loaded only then.
+   * @default false
+   */
+  checksum?: boolean | undefined;
   /** Deletes the upload on the server (DELETE) when it is cancelled: unsubscribed or `signal` aborted. @default false */
   terminateOnCancel?: boolean | undefined;
   /** As `TransferOptions.progressInterval`. @default 50 */
@@ -159,10 +167,12 @@ function runUpload(
   const store = options.store === false ? undefined : (options.store ?? pageStore);
   const fingerprint =
     options.fingerprint ?? (body instanceof Blob ? fingerprintOf(body, endpoint, protocol.name) : undefined);
-  const send = requestSender({ signal, timeout: options.timeout, headers: options.headers });
+  let send = requestSender({ signal, timeout: options.timeout, headers: options.headers });
+  let checksumAsked = !options.checksum;
   const rules = retryRules(options.retry ?? 5);
   // Every request of the protocol may go again: an append states its offset, and the server checks it.
-  const policy = { ...rules, methods: [...rules.methods, 'POST', 'PATCH'] };
+  // A 460 is a tus append whose checksum did not match: the bytes were damaged on the way.
+  const policy = { ...rules, methods: [...rules.methods, 'POST', 'PATCH'], statusCodes: [...rules.statusCodes, 460] };
   const meter = createProgressMeter(source.size);
   let url = options.uploadUrl;
   let acked = 0;
@@ -187,6 +197,10 @@ function runUpload(
     emit({ type: 'start', time: now(), attempt, url: url ?? endpoint, protocol: protocol.name });
     for (;;) {
       try {
+        if (!checksumAsked) {
+          send = await (await import('./upload-checksum.js')).checksummedSender(send, endpoint);
+          checksumAsked = true;
+        }
         if (url !== undefined && readOffset) {
           const server = await serverOffset(url);
           if (server === undefined) {
@@ -349,5 +363,7 @@ function validated(options: ResumableUploadOptions): string {
   if (chunkSize !== undefined && !(Number.isSafeInteger(chunkSize) && chunkSize >= 1))
     fail('chunkSize', 'expected a safe integer >= 1');
   if (protocol !== undefined && protocol !== 'tus' && protocol !== 'ietf') fail('protocol', "expected 'tus' or 'ietf'");
+  if (options.checksum && protocol === 'ietf')
+    fail('checksum', "the checksum extension is tus's: expected protocol 'tus'");
   return (endpoint as URL).href;
 }
