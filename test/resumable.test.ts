@@ -214,6 +214,24 @@ describe('resumable uploads over tus 1.0.0 (MSW)', () => {
     expect(tus.uploads.get('u1')?.length).toBe(70_000);
   });
 
+  it('states Upload-Length on a PATCH only when the creation deferred it (a server with the length refuses it again)', async () => {
+    tusServer();
+    const lengths: (string | null)[] = [];
+    server.use(
+      http.patch(`${API}/tus/:id`, ({ request }) => {
+        lengths.push(request.headers.get('upload-length'));
+        return undefined;
+      }),
+    );
+    expect((await upload({})).error).toBeUndefined();
+    expect(lengths).toEqual([null, null, null, null]);
+    lengths.length = 0;
+    expect(
+      (await upload({ body: new Blob([pattern(70_000) as Uint8Array<ArrayBuffer>]).stream() })).error,
+    ).toBeUndefined();
+    expect(lengths).toEqual([null, null, '70000']);
+  });
+
   it('fails a stream whose server goes back further than the chunk it holds', async () => {
     const tus = tusServer();
     const bytes = pattern(70_000);

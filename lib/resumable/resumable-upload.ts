@@ -292,7 +292,8 @@ function runUpload(
       for (;;) {
         const chunk = await source.read(acked, chunkSize);
         const from = acked;
-        const answer = await protocol.append(send, at, from, chunk.data, chunk.last, (event) =>
+        const deferred = source.size === undefined;
+        const answer = await protocol.append(send, at, from, chunk.data, chunk.last, deferred, (event) =>
           progress(from + event.loaded, event.granularity),
         );
         const taken = answer.offset;
