@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { HttpResponse, http } from 'msw';
 import { describe, expect, it, vi } from 'vitest';
 import { HTTPError, InvalidTransferOptionError, TransferAbortError } from '../lib/index.js';
@@ -230,6 +231,23 @@ describe('resumable uploads over tus 1.0.0 (MSW)', () => {
       (await upload({ body: new Blob([pattern(70_000) as Uint8Array<ArrayBuffer>]).stream() })).error,
     ).toBeUndefined();
     expect(lengths).toEqual([null, null, '70000']);
+  });
+
+  it('completes when the last answer states the digest of the whole upload, not of its own body', async () => {
+    const tus = tusServer();
+    const digest = createHash('sha256').update(pattern(100_000)).digest('base64');
+    server.use(
+      http.patch(`${API}/tus/:id`, async ({ request }) => {
+        if (request.headers.get('upload-offset') !== '90000') return undefined;
+        tus.uploads.get('u1')?.bytes.push(...new Uint8Array(await request.arrayBuffer()));
+        const headers = { 'upload-offset': '100000', 'repr-digest': `sha-256=:${digest}:` };
+        return new HttpResponse('stored', { status: 200, headers });
+      }),
+    );
+    const { events, error } = await upload({});
+    expect(error).toBeUndefined();
+    expect(events.at(-1)).toMatchObject({ type: 'complete', status: 200, uploaded: 100_000 });
+    expect(tus.stored()).toEqual(pattern(100_000));
   });
 
   it('fails a stream whose server goes back further than the chunk it holds', async () => {
