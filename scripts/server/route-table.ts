@@ -1,10 +1,12 @@
 import type { Exchange } from './exchange.ts';
 import type { RecordStore } from './record-store.ts';
+import type { ResumableUploads } from './resumable-uploads.ts';
 import { serveDownload } from './serve-download.ts';
 import { serveDrip } from './serve-drip.ts';
 import { serveDrippedHeaders } from './serve-dripped-headers.ts';
 import { serveFlaky } from './serve-flaky.ts';
 import { serveRecords } from './serve-records.ts';
+import { serveCreation, serveUploadResource } from './serve-resumable.ts';
 import { serveSlowHeaders } from './serve-slow-headers.ts';
 import { serveStatus } from './serve-status.ts';
 import { serveUpload } from './serve-upload.ts';
@@ -18,8 +20,8 @@ export interface Route {
   serve(ex: Exchange, params: readonly string[]): void | Promise<void>;
 }
 
-/** The routes of the transfer server. */
-export function routeTable(store: RecordStore): Route[] {
+/** The routes of the transfer server; `uploads` holds those of the IETF resumable-upload routes. */
+export function routeTable(store: RecordStore, uploads: ResumableUploads): Route[] {
   return [
     { path: /^\/upload$/, methods: ['POST', 'PUT'], recorded: true, serve: serveUpload },
     { path: /^\/download$/, methods: ['GET'], recorded: true, serve: (ex) => serveDownload(ex) },
@@ -34,6 +36,13 @@ export function routeTable(store: RecordStore): Route[] {
     { path: /^\/dripped-headers$/, methods: ['GET'], recorded: true, serve: serveDrippedHeaders },
     { path: /^\/flaky$/, methods: ['GET', 'POST', 'PUT'], recorded: true, serve: serveFlaky },
     { path: /^\/echo-headers$/, methods: ['GET', 'POST'], recorded: true, serve: (ex) => ex.json(200, ex.req.headers) },
+    { path: /^\/resumable\/$/, methods: ['POST'], recorded: true, serve: (ex) => serveCreation(ex, uploads) },
+    {
+      path: /^\/resumable\/([^/]+)$/,
+      methods: ['HEAD', 'PATCH', 'DELETE', 'GET'],
+      recorded: true,
+      serve: (ex, [id = '']) => serveUploadResource(ex, uploads, id),
+    },
     {
       path: /^\/records\/([^/]+)$/,
       methods: ['GET'],
