@@ -176,16 +176,22 @@ function runUpload(
   const meter = createProgressMeter(source.size);
   let url = options.uploadUrl;
   let acked = 0;
+  // What progress last counted: the acknowledged bytes plus those of the append in flight.
+  let counted = 0;
   let sentNow = 0;
   const progress = (loaded: number, granularity: 'chunk' | 'browser' | 'whole') => {
     const time = now();
-    emit({ type: 'upload-progress', time, granularity, ...meter(Math.min(loaded, source.size ?? loaded), time) });
+    counted = Math.min(loaded, source.size ?? loaded);
+    emit({ type: 'upload-progress', time, granularity, ...meter(counted, time) });
   };
-  const moveTo = (offset: number, reason: 'resumed' | 'behind' | 'restarted') => {
-    if (offset === acked) return;
-    emit({ type: 'offset', time: now(), offset, previous: acked, reason });
+  /** The server holds `offset`: progress goes there, with an offset event when it differs from what progress counted. */
+  const moveTo = (offset: number, restarted = false) => {
+    const previous = Math.max(acked, counted);
     acked = offset;
-    progress(acked, 'whole');
+    if (offset === previous) return;
+    const reason = restarted ? 'restarted' : offset < previous ? 'behind' : 'resumed';
+    emit({ type: 'offset', time: now(), offset, previous, reason });
+    progress(offset, 'whole');
   };
 
   const run = async () => {
@@ -206,10 +212,10 @@ function runUpload(
           if (server === undefined) {
             url = undefined;
             if (fingerprint !== undefined) await store?.remove(fingerprint);
-            moveTo(0, 'restarted');
+            moveTo(0, true);
           } else {
             limit = server.limit;
-            moveTo(server.offset, server.offset > acked ? 'resumed' : 'behind');
+            moveTo(server.offset);
           }
           readOffset = false;
         }
@@ -227,7 +233,7 @@ function runUpload(
           checkLimit(limit);
           if (fingerprint !== undefined)
             await store?.set(fingerprint, { url, size: source.size ?? -1, createdAt: Date.now() });
-          moveTo(created.offset, 'resumed');
+          moveTo(created.offset);
         }
         const done = await appendAll(url, limit);
         if (fingerprint !== undefined) await store?.remove(fingerprint);
@@ -248,7 +254,7 @@ function runUpload(
           // The upload is gone from the server (expired, or removed): a new one starts from 0.
           if (fingerprint !== undefined) await store?.remove(fingerprint);
           url = undefined;
-          moveTo(0, 'restarted');
+          moveTo(0, true);
           retries++;
           continue;
         }
@@ -300,7 +306,7 @@ function runUpload(
         retries = 0;
         sentNow += Math.max(0, taken - from);
         acked = from + chunk.size;
-        if (taken < acked) moveTo(taken, 'behind');
+        if (taken < acked) moveTo(taken);
         else acked = taken;
         if (chunk.last && taken >= from + chunk.size) return answer.response;
       }
