@@ -163,6 +163,21 @@ describe('bodies checked against their digests (RFC 9530)', () => {
     expect(events.filter((event) => event.type === 'headers').map((event) => event.status)).toEqual([200, 206]);
   });
 
+  it.each([
+    ['HEAD', 200],
+    ['PUT', 204],
+  ] as const)('does not check a %s answer (%i) without a body against the digest it states', async (method, status) => {
+    server.use(
+      http.all(
+        `${API}/described`,
+        () => new HttpResponse(null, { status, headers: { 'repr-digest': `sha-256=:${SHA256}:` } }),
+      ),
+    );
+    const { events, error } = await collect(transfer({ url: `${API}/described`, method, retry: false }));
+    expect(error).toBeUndefined();
+    expect(lastOf(events, 'complete').status).toBe(status);
+  });
+
   it('refuses a digest option it does not know, before any traffic', async () => {
     const { events, error } = await get({ digest: 'sha-256' as never });
     expect(events).toEqual([]);

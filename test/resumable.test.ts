@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { HttpResponse, http } from 'msw';
 import { describe, expect, it, vi } from 'vitest';
 import { HTTPError, InvalidTransferOptionError, TransferAbortError } from '../lib/index.js';
@@ -212,6 +213,41 @@ describe('resumable uploads over tus 1.0.0 (MSW)', () => {
     expect(tus.log[0]).toBe('POST deferred 1.0.0');
     expect(tus.stored()).toEqual(bytes);
     expect(tus.uploads.get('u1')?.length).toBe(70_000);
+  });
+
+  it('states Upload-Length on a PATCH only when the creation deferred it (a server with the length refuses it again)', async () => {
+    tusServer();
+    const lengths: (string | null)[] = [];
+    server.use(
+      http.patch(`${API}/tus/:id`, ({ request }) => {
+        lengths.push(request.headers.get('upload-length'));
+        return undefined;
+      }),
+    );
+    expect((await upload({})).error).toBeUndefined();
+    expect(lengths).toEqual([null, null, null, null]);
+    lengths.length = 0;
+    expect(
+      (await upload({ body: new Blob([pattern(70_000) as Uint8Array<ArrayBuffer>]).stream() })).error,
+    ).toBeUndefined();
+    expect(lengths).toEqual([null, null, '70000']);
+  });
+
+  it('completes when the last answer states the digest of the whole upload, not of its own body', async () => {
+    const tus = tusServer();
+    const digest = createHash('sha256').update(pattern(100_000)).digest('base64');
+    server.use(
+      http.patch(`${API}/tus/:id`, async ({ request }) => {
+        if (request.headers.get('upload-offset') !== '90000') return undefined;
+        tus.uploads.get('u1')?.bytes.push(...new Uint8Array(await request.arrayBuffer()));
+        const headers = { 'upload-offset': '100000', 'repr-digest': `sha-256=:${digest}:` };
+        return new HttpResponse('stored', { status: 200, headers });
+      }),
+    );
+    const { events, error } = await upload({});
+    expect(error).toBeUndefined();
+    expect(events.at(-1)).toMatchObject({ type: 'complete', status: 200, uploaded: 100_000 });
+    expect(tus.stored()).toEqual(pattern(100_000));
   });
 
   it('fails a stream whose server goes back further than the chunk it holds', async () => {

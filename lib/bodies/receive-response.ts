@@ -162,9 +162,11 @@ export async function receiveResponse(
     const bodyless = method === 'HEAD' || response.status === 204;
     if (!bodyless) ({ total, source } = responseTotal(response.headers, options.sizeHintHeader));
     download.point = download.resumable ? resumePointOf(response) : undefined;
-    download.check = checks(response, options)
-      ? await startCheck(response.headers, response.status === 200, options, false)
-      : undefined;
+    // A digest on an answer without a body is of the resource's representation, which it does not carry.
+    download.check =
+      !bodyless && checks(response, options)
+        ? await startCheck(response.headers, response.status === 200, options, false)
+        : undefined;
   }
   const meter = createProgressMeter(total);
   const resumeFrom = download.point;

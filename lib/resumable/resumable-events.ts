@@ -17,16 +17,17 @@ export interface ResumableStartEvent extends EventBase {
 }
 
 /**
- * The server's offset is not what the upload counted: it holds `offset` bytes, and the upload goes
- * on from there. `reason`: `'resumed'`, an upload found again (in the store, or after a failure)
- * holds this much already; `'behind'`, the server holds less than was counted (a lost append, or a
- * 409 naming the right offset): progress goes back to `offset`, and this event is why;
- * `'restarted'`, the upload was gone on the server (404, 410) and starts again from 0.
+ * The server's offset is not what upload progress counted: it holds `offset` bytes, and the upload
+ * goes on from there. `reason`: `'resumed'`, an upload found again (in the store, or after a
+ * failure) holds more already; `'behind'`, the server holds less than progress counted (bytes that
+ * were on their way when a connection dropped, a lost append, or a 409 naming the right offset):
+ * progress goes back to `offset`, and this event is why; `'restarted'`, the upload was gone on the
+ * server (404, 410) and starts again from 0.
  */
 export interface OffsetEvent extends EventBase {
   readonly type: 'offset';
   readonly offset: number;
-  /** What was counted before. */
+  /** What upload progress counted before: the acknowledged bytes and those on their way. */
   readonly previous: number;
   readonly reason: 'resumed' | 'behind' | 'restarted';
 }

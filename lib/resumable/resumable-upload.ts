@@ -65,6 +65,14 @@ export interface ResumableUploadOptions {
   retry?: RetryPolicy | number | false | undefined;
   /** The limits of each request of the protocol (see `TimeoutLimits`). */
   timeout?: TimeoutLimits | false | undefined;
+  /**
+   * tus only: asks the server (OPTIONS, once) whether it checks appends (the checksum extension),
+   * and if it does, sends `Upload-Checksum` with each PATCH (sha512, sha256 or sha1, the first the
+   * server lists): an append damaged on the way is refused (460) and sent again. Each chunk is read
+   * twice, once to hash it; hash-wasm is loaded only then.
+   * @default false
+   */
+  checksum?: boolean | undefined;
   /** Deletes the upload on the server (DELETE) when it is cancelled: unsubscribed or `signal` aborted. @default false */
   terminateOnCancel?: boolean | undefined;
   /** As `TransferOptions.progressInterval`. @default 50 */
@@ -159,23 +167,31 @@ function runUpload(
   const store = options.store === false ? undefined : (options.store ?? pageStore);
   const fingerprint =
     options.fingerprint ?? (body instanceof Blob ? fingerprintOf(body, endpoint, protocol.name) : undefined);
-  const send = requestSender({ signal, timeout: options.timeout, headers: options.headers });
+  let send = requestSender({ signal, timeout: options.timeout, headers: options.headers });
+  let checksumAsked = !options.checksum;
   const rules = retryRules(options.retry ?? 5);
   // Every request of the protocol may go again: an append states its offset, and the server checks it.
-  const policy = { ...rules, methods: [...rules.methods, 'POST', 'PATCH'] };
+  // A 460 is a tus append whose checksum did not match: the bytes were damaged on the way.
+  const policy = { ...rules, methods: [...rules.methods, 'POST', 'PATCH'], statusCodes: [...rules.statusCodes, 460] };
   const meter = createProgressMeter(source.size);
   let url = options.uploadUrl;
   let acked = 0;
+  // What progress last counted: the acknowledged bytes plus those of the append in flight.
+  let counted = 0;
   let sentNow = 0;
   const progress = (loaded: number, granularity: 'chunk' | 'browser' | 'whole') => {
     const time = now();
-    emit({ type: 'upload-progress', time, granularity, ...meter(Math.min(loaded, source.size ?? loaded), time) });
+    counted = Math.min(loaded, source.size ?? loaded);
+    emit({ type: 'upload-progress', time, granularity, ...meter(counted, time) });
   };
-  const moveTo = (offset: number, reason: 'resumed' | 'behind' | 'restarted') => {
-    if (offset === acked) return;
-    emit({ type: 'offset', time: now(), offset, previous: acked, reason });
+  /** The server holds `offset`: progress goes there, with an offset event when it differs from what progress counted. */
+  const moveTo = (offset: number, restarted = false) => {
+    const previous = Math.max(acked, counted);
     acked = offset;
-    progress(acked, 'whole');
+    if (offset === previous) return;
+    const reason = restarted ? 'restarted' : offset < previous ? 'behind' : 'resumed';
+    emit({ type: 'offset', time: now(), offset, previous, reason });
+    progress(offset, 'whole');
   };
 
   const run = async () => {
@@ -187,15 +203,19 @@ function runUpload(
     emit({ type: 'start', time: now(), attempt, url: url ?? endpoint, protocol: protocol.name });
     for (;;) {
       try {
+        if (!checksumAsked) {
+          send = await (await import('./upload-checksum.js')).checksummedSender(send, endpoint);
+          checksumAsked = true;
+        }
         if (url !== undefined && readOffset) {
           const server = await serverOffset(url);
           if (server === undefined) {
             url = undefined;
             if (fingerprint !== undefined) await store?.remove(fingerprint);
-            moveTo(0, 'restarted');
+            moveTo(0, true);
           } else {
             limit = server.limit;
-            moveTo(server.offset, server.offset > acked ? 'resumed' : 'behind');
+            moveTo(server.offset);
           }
           readOffset = false;
         }
@@ -213,7 +233,7 @@ function runUpload(
           checkLimit(limit);
           if (fingerprint !== undefined)
             await store?.set(fingerprint, { url, size: source.size ?? -1, createdAt: Date.now() });
-          moveTo(created.offset, 'resumed');
+          moveTo(created.offset);
         }
         const done = await appendAll(url, limit);
         if (fingerprint !== undefined) await store?.remove(fingerprint);
@@ -234,7 +254,7 @@ function runUpload(
           // The upload is gone from the server (expired, or removed): a new one starts from 0.
           if (fingerprint !== undefined) await store?.remove(fingerprint);
           url = undefined;
-          moveTo(0, 'restarted');
+          moveTo(0, true);
           retries++;
           continue;
         }
@@ -278,14 +298,15 @@ function runUpload(
       for (;;) {
         const chunk = await source.read(acked, chunkSize);
         const from = acked;
-        const answer = await protocol.append(send, at, from, chunk.data, chunk.last, (event) =>
+        const deferred = source.size === undefined;
+        const answer = await protocol.append(send, at, from, chunk.data, chunk.last, deferred, (event) =>
           progress(from + event.loaded, event.granularity),
         );
         const taken = answer.offset;
         retries = 0;
         sentNow += Math.max(0, taken - from);
         acked = from + chunk.size;
-        if (taken < acked) moveTo(taken, 'behind');
+        if (taken < acked) moveTo(taken);
         else acked = taken;
         if (chunk.last && taken >= from + chunk.size) return answer.response;
       }
@@ -349,5 +370,7 @@ function validated(options: ResumableUploadOptions): string {
   if (chunkSize !== undefined && !(Number.isSafeInteger(chunkSize) && chunkSize >= 1))
     fail('chunkSize', 'expected a safe integer >= 1');
   if (protocol !== undefined && protocol !== 'tus' && protocol !== 'ietf') fail('protocol', "expected 'tus' or 'ietf'");
+  if (options.checksum && protocol === 'ietf')
+    fail('checksum', "the checksum extension is tus's: expected protocol 'tus'");
   return (endpoint as URL).href;
 }

@@ -54,6 +54,8 @@ export function requestSender(context: RequestContext): SendRequest {
         signal: context.signal,
         // An offset must come from the server, never from a cache.
         cache: request.method === 'HEAD' ? 'no-store' : undefined,
+        // A digest here is of the uploaded representation (tus hooks, the IETF draft), not of this answer's body.
+        digest: 'off',
       }).subscribe({
         next(event) {
           if (event.type === 'upload-progress') onSent?.(event);

@@ -4,6 +4,7 @@ import { applyCommonHeaders } from './common-headers.ts';
 import { Exchange } from './exchange.ts';
 import type { NodeRequest, NodeResponse } from './node-types.ts';
 import type { RecordStore } from './record-store.ts';
+import { ResumableUploads } from './resumable-uploads.ts';
 import { matchRoute, type Route, routeTable } from './route-table.ts';
 
 const TEXT = { 'content-type': 'text/plain; charset=utf-8' };
@@ -15,8 +16,9 @@ const TEXT = { 'content-type': 'text/plain; charset=utf-8' };
 export function createRequestHandler(
   store: RecordStore,
   live: Set<Exchange>,
+  uploads: ResumableUploads = new ResumableUploads(),
 ): (req: NodeRequest, res: NodeResponse) => void {
-  const routes = routeTable(store);
+  const routes = routeTable(store, uploads);
   return (req, res) => {
     applyCommonHeaders(res);
     if (req.method === 'OPTIONS') return answerPreflight(req, res);

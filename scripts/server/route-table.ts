@@ -1,5 +1,6 @@
 import type { Exchange } from './exchange.ts';
 import type { RecordStore } from './record-store.ts';
+import type { ResumableUploads } from './resumable-uploads.ts';
 import { serveDownload } from './serve-download.ts';
 import { serveDrip } from './serve-drip.ts';
 import { serveDrippedHeaders } from './serve-dripped-headers.ts';
@@ -7,6 +8,7 @@ import { serveFile } from './serve-file.ts';
 import { serveFlaky } from './serve-flaky.ts';
 import { serveMessages } from './serve-messages.ts';
 import { serveRecords } from './serve-records.ts';
+import { serveCreation, serveUploadResource } from './serve-resumable.ts';
 import { serveSlowHeaders } from './serve-slow-headers.ts';
 import { serveStatus } from './serve-status.ts';
 import { serveUpload } from './serve-upload.ts';
@@ -20,8 +22,8 @@ export interface Route {
   serve(ex: Exchange, params: readonly string[]): void | Promise<void>;
 }
 
-/** The routes of the transfer server. */
-export function routeTable(store: RecordStore): Route[] {
+/** The routes of the transfer server; `uploads` holds those of the IETF resumable-upload routes. */
+export function routeTable(store: RecordStore, uploads: ResumableUploads): Route[] {
   const failedOnce = new Set<string>();
   return [
     { path: /^\/upload$/, methods: ['POST', 'PUT'], recorded: true, serve: (ex) => serveUpload(ex, failedOnce) },
@@ -39,6 +41,13 @@ export function routeTable(store: RecordStore): Route[] {
     { path: /^\/flaky$/, methods: ['GET', 'POST', 'PUT'], recorded: true, serve: serveFlaky },
     { path: /^\/messages$/, methods: ['GET', 'POST'], recorded: true, serve: serveMessages },
     { path: /^\/echo-headers$/, methods: ['GET', 'POST'], recorded: true, serve: (ex) => ex.json(200, ex.req.headers) },
+    { path: /^\/resumable\/$/, methods: ['POST'], recorded: true, serve: (ex) => serveCreation(ex, uploads) },
+    {
+      path: /^\/resumable\/([^/]+)$/,
+      methods: ['HEAD', 'PATCH', 'DELETE', 'GET'],
+      recorded: true,
+      serve: (ex, [id = '']) => serveUploadResource(ex, uploads, id),
+    },
     {
       path: /^\/records\/([^/]+)$/,
       methods: ['GET'],

@@ -6,6 +6,7 @@ import { createRequestHandler } from './create-request-handler.ts';
 import type { Exchange } from './exchange.ts';
 import { closeServer, listenLocal } from './listen-local.ts';
 import { RecordStore } from './record-store.ts';
+import { ResumableUploads } from './resumable-uploads.ts';
 
 export type { RecordPredicate } from './record-store.ts';
 export type { Arrival, Protocol, TransferRecord } from './transfer-record.ts';
@@ -33,6 +34,8 @@ export interface TransferServer {
   certificate: { cert: string; fingerprint256: string; spki: string };
   /** What the server saw, by test id. */
   records: RecordStore;
+  /** The uploads of its IETF resumable-upload routes (`/resumable/`), stored under the OS's temporary directory. */
+  uploads: ResumableUploads;
   /** Closes both listeners and destroys every open connection and stream; safe to call more than once. */
   close(): Promise<void>;
 }
@@ -42,7 +45,8 @@ export async function startTransferServer(options: TransferServerOptions = {}): 
   const { key, cert, fingerprint256, spki } = await createCertificate();
   const records = new RecordStore();
   const live = new Set<Exchange>();
-  const handler = createRequestHandler(records, live);
+  const uploads = new ResumableUploads();
+  const handler = createRequestHandler(records, live, uploads);
   const plain = createServer({ requestTimeout: 0 }, handler);
   // Node 24 reads the HTTP/1.1 fallback's options from the same bag (not yet in @types/node): no 300 s request cap.
   const secureOptions: SecureServerOptions & ServerOptions = { key, cert, allowHTTP1: true, requestTimeout: 0 };
@@ -61,6 +65,7 @@ export async function startTransferServer(options: TransferServerOptions = {}): 
     for (const ex of live) ex.reset();
     connections.destroyAll();
     await closed;
+    await uploads.clear();
   };
   const timer = setTimeout(close, Math.min(options.lifetimeMs ?? DEFAULT_LIFETIME_MS, MAX_TIMER_MS)).unref();
   const [port1, port2] = await Promise.all([listenLocal(plain), listenLocal(secure)]).catch(async (error: unknown) => {
@@ -72,6 +77,7 @@ export async function startTransferServer(options: TransferServerOptions = {}): 
     http2: `https://127.0.0.1:${port2}`,
     certificate: { cert, fingerprint256, spki },
     records,
+    uploads,
     close,
   };
 }

@@ -28,7 +28,7 @@ export const ietfProtocol: UploadProtocol = {
     const offset = offsetOf(response, 'HEAD');
     return { offset, limit: uploadLimitOf(response.headers) };
   },
-  async append(send, url, offset, chunk, last, onSent) {
+  async append(send, url, offset, chunk, last, _deferredLength, onSent) {
     const size = chunk instanceof Blob ? chunk.size : chunk.byteLength;
     const headers: Record<string, string> = {
       ...INTEROP,

@@ -36,14 +36,15 @@ export const tusProtocol: UploadProtocol = {
     const maxSize = integerHeader(response.headers, 'tus-max-size');
     return { offset, limit: maxSize === undefined ? {} : { maxSize } };
   },
-  async append(send, url, offset, chunk, last, onSent) {
+  async append(send, url, offset, chunk, last, deferredLength, onSent) {
     const size = chunk instanceof Blob ? chunk.size : chunk.byteLength;
     const headers: Record<string, string> = {
       ...TUS,
       'upload-offset': String(offset),
       'content-type': 'application/offset+octet-stream',
     };
-    if (last) headers['upload-length'] = String(offset + size);
+    // Only once, and only when deferred: a server that has the length refuses it again (@tus/server: 400).
+    if (last && deferredLength) headers['upload-length'] = String(offset + size);
     const response = await send({ method: 'PATCH', url, headers, body: chunk }, onSent);
     return { offset: integerHeader(response.headers, 'upload-offset') ?? offset + size, response };
   },

@@ -27,8 +27,9 @@ export interface UploadProtocol {
   /** Reads what the server holds of the upload at `url`. */
   offset(send: SendRequest, url: string): Promise<UploadOffset>;
   /**
-   * Appends `chunk` at `offset`; `last` ends the upload (`size` is its length, now known for a
-   * stream). Resolves with the server's new offset and the answer.
+   * Appends `chunk` at `offset`; `last` ends the upload; `deferredLength`: the creation did not
+   * state the length (a stream), so the last append states it. Resolves with the server's new
+   * offset and the answer.
    */
   append(
     send: SendRequest,
@@ -36,6 +37,7 @@ export interface UploadProtocol {
     offset: number,
     chunk: Blob | Uint8Array,
     last: boolean,
+    deferredLength: boolean,
     onSent: (event: UploadProgressEvent) => void,
   ): Promise<{ offset: number; response: ProtocolResponse }>;
   /** Deletes the upload at `url` on the server. */
