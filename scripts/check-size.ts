@@ -27,7 +27,7 @@ const BUDGETS = {
   transferResult: 12_160,
   transfer: 12_416,
   everything: 15_616,
-  resumable: 15_104,
+  resumable: 15_360,
   queue: 14_848,
   queueEverything: 18_176,
 } as const;
