@@ -64,8 +64,9 @@ describe('the queue panel of the demo (npm run demo)', () => {
     expect(await page.locator('#queue-partial').textContent()).toMatch(
       /^Partial: \d+ of 12 items have no known size yet/,
     );
+    // Four ran (polled above); between one item's end and the next one's start, three run for a moment.
     expect(await page.locator('#queue-counts').textContent()).toMatch(
-      /^4 running · \d+ waiting · \d+ done · \d failed · 0 cancelled$/,
+      /^[34] running · \d+ waiting · \d+ done · \d failed · 0 cancelled$/,
     );
     await page.locator('#queue-panel').screenshot({ path: README_SHOT });
 
