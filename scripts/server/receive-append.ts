@@ -40,7 +40,11 @@ export async function receiveAppend(
       queue = queue.then(async () => {
         // Bytes that come after the end (an HTTP/2 stream already reset) are not the upload's.
         if (settled) return;
-        const end = await take(chunk);
+        // A write that fails (the disk) ends the append as a lost connection would: what was written is kept.
+        const end = await take(chunk).catch(() => {
+          ex.reset();
+          return 'closed' as const;
+        });
         if (end === undefined) ex.req.resume();
         else finish(end);
       });
