@@ -75,7 +75,8 @@ export async function serveUploadResource(ex: Exchange, uploads: ResumableUpload
   ex.req.pause();
   const upload = uploads.get(id);
   if (upload === undefined) return ex.respond(404, { 'content-type': 'text/plain' }, 'no such upload');
-  if (upload.current !== undefined) {
+  // Each request waits until no append is under way, and ends any that is: its connection is most likely gone.
+  while (upload.current !== undefined) {
     upload.current.cut();
     await upload.current.done;
   }
