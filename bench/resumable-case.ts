@@ -20,7 +20,15 @@ async function upload(): Promise<string> {
   if (kind === 'plain') {
     const headers = { 'upload-draft-interop-version': '8', 'upload-complete': '?1' };
     // The server's Repr-Digest is of the stored upload, not of this answer's (empty) body.
-    const request = { url: endpoint, method: 'POST', headers, body: blob, responseType: 'none', retry: false, digest: 'off' } as const;
+    const request = {
+      url: endpoint,
+      method: 'POST',
+      headers,
+      body: blob,
+      responseType: 'none',
+      retry: false,
+      digest: 'off',
+    } as const;
     const last = await lastValueFrom(transfer(request));
     if (last.type !== 'complete' || last.status !== 201) throw new Error(`plain upload: ${last.type}`);
     return new URL(last.headers.get('location') ?? '', endpoint).href;
