@@ -116,38 +116,52 @@ export function resumableUpload(options: ResumableUploadOptions): Observable<Res
       subscriber.error(error);
       return;
     }
+    const aborted = () =>
+      new TransferAbortError('Upload aborted', 'PATCH', endpoint, { cause: options.signal?.reason });
+    if (options.signal?.aborted) {
+      subscriber.error(aborted());
+      return;
+    }
     const controller = new AbortController();
-    const onCallerAbort = () => controller.abort(options.signal?.reason);
-    options.signal?.addEventListener('abort', onCallerAbort, { once: true });
     let settled = false;
     const emit = (event: ResumableEvent) => {
       if (!settled) subscriber.next(event);
     };
     const upload = runUpload(options, endpoint, emit, controller.signal);
+    // Ended at once, aborted a task later: never from inside the event that led to it. In Chromium, an HTTP/2
+    // streamed append aborted from within its own upload-progress event left the page spinning (the core's
+    // transfer does too when its signal is aborted there).
+    const cancel = (reason: unknown) => {
+      settled = true;
+      options.signal?.removeEventListener('abort', onCallerAbort);
+      setTimeout(() => {
+        controller.abort(reason);
+        upload.release(reason, true);
+      }, 0);
+    };
+    const onCallerAbort = () => {
+      if (settled) return;
+      cancel(options.signal?.reason);
+      subscriber.error(aborted());
+    };
+    options.signal?.addEventListener('abort', onCallerAbort, { once: true });
     upload.run.then(
       () => {
+        if (settled) return;
         settled = true;
         options.signal?.removeEventListener('abort', onCallerAbort);
         subscriber.complete();
       },
       (error: unknown) => {
+        if (settled) return;
         settled = true;
         options.signal?.removeEventListener('abort', onCallerAbort);
-        const aborted = options.signal?.aborted === true;
-        upload.release(error, aborted);
-        subscriber.error(
-          aborted
-            ? new TransferAbortError('Upload aborted', 'PATCH', endpoint, { cause: options.signal?.reason })
-            : error,
-        );
+        upload.release(error, false);
+        subscriber.error(error);
       },
     );
     return () => {
-      if (settled) return;
-      settled = true;
-      options.signal?.removeEventListener('abort', onCallerAbort);
-      controller.abort(new DOMException('The upload was unsubscribed', 'AbortError'));
-      upload.release(undefined, true);
+      if (!settled) cancel(new DOMException('The upload was unsubscribed', 'AbortError'));
     };
   }).pipe(sampleProgress(options?.progressInterval ?? 50));
 }

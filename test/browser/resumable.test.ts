@@ -82,10 +82,6 @@ const digestOf = (events: readonly ResumableEvent[]) => {
 afterEach(() => forgetOrigins());
 
 describe.runIf(engine === 'chromium').each(targets)('resumable uploads in Chromium against $name', (target) => {
-  // Open: unsubscribed from inside an upload-progress event of an append streamed over HTTP/2 (fetch-stream), the
-  // page's renderer spins and unsubscribe() never returns; the core's transfer unsubscribed the same way does not.
-  const unsubscribesMidAppend = !target.origin.startsWith('https:');
-
   it('stores a 256 MiB upload byte-identical after its connection is dropped at three random offsets, with one continuous progress', async () => {
     const size = 256 * MiB;
     const bytes = pattern(size);
@@ -107,34 +103,31 @@ describe.runIf(engine === 'chromium').each(targets)('resumable uploads in Chromi
     expect(events.filter((event) => event.type === 'upload-progress').at(-1)?.loaded).toBe(size);
   }, 180_000);
 
-  it.runIf(unsubscribesMidAppend)(
-    'pauses when unsubscribed and resumes from the server’s offset when subscribed again',
-    async () => {
-      const bytes = pattern(16 * MiB);
-      const options: ResumableUploadOptions = {
-        endpoint: target.endpoint(target.origin),
-        protocol: target.protocol,
-        body: new File([bytes as Uint8Array<ArrayBuffer>], 'clip.bin', { lastModified: 1 }),
-        chunkSize: 2 * MiB,
-        store: memoryStore(),
-        progressInterval: 0,
-      };
-      await new Promise<void>((resolve) => {
-        const subscription = resumableUpload(options).subscribe((event) => {
-          if (event.type === 'upload-progress' && event.loaded >= 7 * MiB) {
-            subscription.unsubscribe();
-            resolve();
-          }
-        });
+  it('pauses when unsubscribed and resumes from the server’s offset when subscribed again', async () => {
+    const bytes = pattern(16 * MiB);
+    const options: ResumableUploadOptions = {
+      endpoint: target.endpoint(target.origin),
+      protocol: target.protocol,
+      body: new File([bytes as Uint8Array<ArrayBuffer>], 'clip.bin', { lastModified: 1 }),
+      chunkSize: 2 * MiB,
+      store: memoryStore(),
+      progressInterval: 0,
+    };
+    await new Promise<void>((resolve) => {
+      const subscription = resumableUpload(options).subscribe((event) => {
+        if (event.type === 'upload-progress' && event.loaded >= 7 * MiB) {
+          subscription.unsubscribe();
+          resolve();
+        }
       });
-      const { events, error } = await run(options);
-      expect(error).toBeUndefined();
-      const resumed = events.find((event) => event.type === 'offset');
-      expect(resumed).toMatchObject({ reason: 'resumed', previous: 0 });
-      expect((resumed as { offset: number }).offset).toBeGreaterThanOrEqual(4 * MiB);
-      expect(digestOf(events)).toBe(`sha-256=:${await sha256(bytes)}:`);
-    },
-  );
+    });
+    const { events, error } = await run(options);
+    expect(error).toBeUndefined();
+    const resumed = events.find((event) => event.type === 'offset');
+    expect(resumed).toMatchObject({ reason: 'resumed', previous: 0 });
+    expect((resumed as { offset: number }).offset).toBeGreaterThanOrEqual(4 * MiB);
+    expect(digestOf(events)).toBe(`sha-256=:${await sha256(bytes)}:`);
+  });
 
   // Open: from a page in an iframe, every PATCH over plain HTTP/1.1 failed at once with a network error (to both
   // servers; creation worked), while the same upload from the test page itself, and over HTTP/2, went through.
@@ -199,41 +192,38 @@ describe.runIf(engine === 'chromium').each(targets)('resumable uploads in Chromi
     expect(progressSetbacks(events)).toEqual([]);
   });
 
-  it.runIf(unsubscribesMidAppend)(
-    'deletes the upload on the server when cancelled with terminateOnCancel',
-    async () => {
-      const store = memoryStore();
-      const endpoint = target.endpoint(target.origin);
-      const body = new File([pattern(8 * MiB) as Uint8Array<ArrayBuffer>], 'a.bin', { lastModified: 2 });
-      const fingerprint = fingerprintOf(body, endpoint, target.protocol);
-      const url = await new Promise<string>((resolve) => {
-        const subscription = resumableUpload({
-          endpoint,
-          protocol: target.protocol,
-          body,
-          chunkSize: MiB,
-          store,
-          terminateOnCancel: true,
-          progressInterval: 0,
-        }).subscribe((event) => {
-          if (event.type === 'upload-progress' && event.loaded >= 3 * MiB && !subscription.closed) {
-            void store.get(fingerprint).then((entry) => {
-              subscription.unsubscribe();
-              resolve(entry?.url ?? '');
-            });
-          }
-        });
+  it('deletes the upload on the server when cancelled with terminateOnCancel', async () => {
+    const store = memoryStore();
+    const endpoint = target.endpoint(target.origin);
+    const body = new File([pattern(8 * MiB) as Uint8Array<ArrayBuffer>], 'a.bin', { lastModified: 2 });
+    const fingerprint = fingerprintOf(body, endpoint, target.protocol);
+    const url = await new Promise<string>((resolve) => {
+      const subscription = resumableUpload({
+        endpoint,
+        protocol: target.protocol,
+        body,
+        chunkSize: MiB,
+        store,
+        terminateOnCancel: true,
+        progressInterval: 0,
+      }).subscribe((event) => {
+        if (event.type === 'upload-progress' && event.loaded >= 3 * MiB && !subscription.closed) {
+          void store.get(fingerprint).then((entry) => {
+            subscription.unsubscribe();
+            resolve(entry?.url ?? '');
+          });
+        }
       });
-      const headers: Record<string, string> =
-        target.protocol === 'tus' ? { 'tus-resumable': '1.0.0' } : { 'upload-draft-interop-version': '8' };
-      let status = 0;
-      for (let tries = 0; tries < 100 && ![404, 410].includes(status); tries++) {
-        await new Promise((resolve) => setTimeout(resolve, 20));
-        status = (await fetch(url, { method: 'HEAD', headers, cache: 'no-store' })).status;
-      }
-      expect([404, 410]).toContain(status);
-    },
-  );
+    });
+    const headers: Record<string, string> =
+      target.protocol === 'tus' ? { 'tus-resumable': '1.0.0' } : { 'upload-draft-interop-version': '8' };
+    let status = 0;
+    for (let tries = 0; tries < 100 && ![404, 410].includes(status); tries++) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      status = (await fetch(url, { method: 'HEAD', headers, cache: 'no-store' })).status;
+    }
+    expect([404, 410]).toContain(status);
+  });
 });
 
 describe.runIf(engine === 'chromium').each(targets.slice(1))(
