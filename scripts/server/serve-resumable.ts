@@ -35,6 +35,8 @@ function answer(
   headers = stateHeaders(upload),
 ): void {
   upload.log.push(`${ex.req.method} ${ex.req.headers['upload-offset'] ?? '-'} ${status}`);
+  // A body left unread (a 409, a 413) is drained: a paused HTTP/2 stream holds up every stream of its connection.
+  ex.req.resume();
   if (problem === undefined) ex.respond(status, headers);
   else {
     const body = JSON.stringify({ ...problem, type: `${PROBLEM}${problem.type}` });
