@@ -27,7 +27,8 @@ addEventListener('message', ({ data }: MessageEvent<PageUpload>) => {
   }).subscribe({
     next(event) {
       const digest = event.type === 'complete' ? event.headers.get('repr-digest') : undefined;
-      parent.postMessage({ ...event, headers: undefined, error: undefined, digest }, '*');
+      const error = event.type === 'retry' ? `${event.error} (${(event.error as Error).cause})` : undefined;
+      parent.postMessage({ ...event, headers: undefined, error, digest }, '*');
     },
     error: (error: Error) => parent.postMessage({ type: 'error', name: error.name, message: error.message }, '*'),
   });

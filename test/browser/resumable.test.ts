@@ -129,46 +129,40 @@ describe.runIf(engine === 'chromium').each(targets)('resumable uploads in Chromi
     expect(digestOf(events)).toBe(`sha-256=:${await sha256(bytes)}:`);
   });
 
-  // Open: from a page in an iframe, every PATCH over plain HTTP/1.1 failed at once with a network error (to both
-  // servers; creation worked), while the same upload from the test page itself, and over HTTP/2, went through.
-  it.runIf(target.origin.startsWith('https:'))(
-    'resumes after a reload from the URL kept in IndexedDB: a new page, the same file',
-    async () => {
-      const size = 24 * MiB;
-      const upload: PageUpload = {
-        endpoint: target.endpoint(target.origin),
-        protocol: target.protocol,
-        size,
-        name: `reload-${crypto.randomUUID()}.bin`,
-        lastModified: 1_700_000_000_000,
-        database: 'rx-transfer-reload-test',
-      };
-      const first = await pageUntil(
-        upload,
-        (event) => event.type === 'upload-progress' && (event.loaded ?? 0) >= 8 * MiB,
-      );
-      expect(first.at(-1)?.type).toBe('upload-progress');
-      const file = new File([pattern(size) as Uint8Array<ArrayBuffer>], upload.name, {
-        lastModified: upload.lastModified,
-      });
-      const fingerprint = fingerprintOf(file, upload.endpoint, upload.protocol);
-      const stored = await indexedDbStore(upload.database).get(fingerprint);
-      expect(stored?.url).toMatch(/\/(files|resumable)\/\w/);
-      const second = await pageUntil(upload, (event) => event.type === 'complete' || event.type === 'error');
-      expect(second[0]).toMatchObject({ type: 'start', url: stored?.url });
-      const resumed = second.find((event) => event.type === 'offset') as unknown as { offset: number; reason: string };
-      expect(resumed.reason).toBe('resumed');
-      expect(resumed.offset).toBeGreaterThanOrEqual(4 * MiB);
-      expect(second.at(-1)).toMatchObject({
-        type: 'complete',
-        uploaded: size,
-        digest: `sha-256=:${await sha256(pattern(size))}:`,
-      });
-      expect(second.at(-1)?.sentNow).toBeLessThanOrEqual(size - resumed.offset);
-      expect(await indexedDbStore(upload.database).get(fingerprint)).toBeUndefined();
-    },
-    90_000,
-  );
+  it('resumes after a reload from the URL kept in IndexedDB: a new page, the same file', async () => {
+    const size = 24 * MiB;
+    const upload: PageUpload = {
+      endpoint: target.endpoint(target.origin),
+      protocol: target.protocol,
+      size,
+      name: `reload-${crypto.randomUUID()}.bin`,
+      lastModified: 1_700_000_000_000,
+      database: 'rx-transfer-reload-test',
+    };
+    const first = await pageUntil(
+      upload,
+      (event) => event.type === 'upload-progress' && (event.loaded ?? 0) >= 8 * MiB,
+    );
+    expect(first.at(-1)?.type).toBe('upload-progress');
+    const file = new File([pattern(size) as Uint8Array<ArrayBuffer>], upload.name, {
+      lastModified: upload.lastModified,
+    });
+    const fingerprint = fingerprintOf(file, upload.endpoint, upload.protocol);
+    const stored = await indexedDbStore(upload.database).get(fingerprint);
+    expect(stored?.url).toMatch(/\/(files|resumable)\/\w/);
+    const second = await pageUntil(upload, (event) => event.type === 'complete' || event.type === 'error');
+    expect(second[0]).toMatchObject({ type: 'start', url: stored?.url });
+    const resumed = second.find((event) => event.type === 'offset') as unknown as { offset: number; reason: string };
+    expect(resumed.reason).toBe('resumed');
+    expect(resumed.offset).toBeGreaterThanOrEqual(4 * MiB);
+    expect(second.at(-1)).toMatchObject({
+      type: 'complete',
+      uploaded: size,
+      digest: `sha-256=:${await sha256(pattern(size))}:`,
+    });
+    expect(second.at(-1)?.sentNow).toBeLessThanOrEqual(size - resumed.offset);
+    expect(await indexedDbStore(upload.database).get(fingerprint)).toBeUndefined();
+  }, 90_000);
 
   it('goes again after an append stalls, caught by the upload idle limit', async () => {
     const bytes = pattern(40 * MiB);
@@ -229,30 +223,26 @@ describe.runIf(engine === 'chromium').each(targets)('resumable uploads in Chromi
 describe.runIf(engine === 'chromium').each(targets.slice(1))(
   'the IETF server’s own faults in Chromium, over $name',
   (target) => {
-    // Open: over HTTP/2 with the streamed path (fetch-stream, the origin met first), this took over 30 s: not diagnosed.
-    it.runIf(!target.origin.startsWith('https:'))(
-      'follows a server that moved its offset back (409, then HEAD), progress going back only after an offset event',
-      async () => {
-        const bytes = pattern(16 * MiB);
-        const { events, error } = await run({
-          endpoint: target.endpoint(target.origin, `?rewindAt=${8 * MiB}&rewindTo=${3 * MiB + 7}`),
-          protocol: 'ietf',
-          body: new Blob([bytes as Uint8Array<ArrayBuffer>]),
-          chunkSize: 4 * MiB,
-          retry: { limit: 2, delay: 10 },
-        });
-        expect(error).toBeUndefined();
-        expect(events.find((event) => event.type === 'offset')).toMatchObject({
-          offset: 3 * MiB + 7,
-          reason: 'behind',
-        });
-        expect(progressSetbacks(events)).toEqual([]);
-        expect(digestOf(events)).toBe(`sha-256=:${await sha256(bytes)}:`);
-        const url = (events.at(-1) as { url: string }).url;
-        const log = ((await (await fetch(url)).json()) as { log: string[] }).log;
-        expect(log).toContain(`PATCH ${8 * MiB} 409`);
-      },
-    );
+    it('follows a server that moved its offset back (409, then HEAD), progress going back only after an offset event', async () => {
+      const bytes = pattern(16 * MiB);
+      const { events, error } = await run({
+        endpoint: target.endpoint(target.origin, `?rewindAt=${8 * MiB}&rewindTo=${3 * MiB + 7}`),
+        protocol: 'ietf',
+        body: new Blob([bytes as Uint8Array<ArrayBuffer>]),
+        chunkSize: 4 * MiB,
+        retry: { limit: 2, delay: 10 },
+      });
+      expect(error).toBeUndefined();
+      expect(events.find((event) => event.type === 'offset')).toMatchObject({
+        offset: 3 * MiB + 7,
+        reason: 'behind',
+      });
+      expect(progressSetbacks(events)).toEqual([]);
+      expect(digestOf(events)).toBe(`sha-256=:${await sha256(bytes)}:`);
+      const url = (events.at(-1) as { url: string }).url;
+      const log = ((await (await fetch(url)).json()) as { log: string[] }).log;
+      expect(log).toContain(`PATCH ${8 * MiB} 409`);
+    });
 
     it('fails with the 413 of an upload over the server’s Upload-Limit max-size, without retrying', async () => {
       const { events, error } = await run({
@@ -273,8 +263,7 @@ type PageMessage = { type: string; loaded?: number; offset?: number; reason?: st
 /** Opens resumable-page.ts in an iframe of its own, uploads `upload` there, and removes the page once `done` says so. */
 async function pageUntil(upload: PageUpload, done: (message: PageMessage) => boolean): Promise<PageMessage[]> {
   const frame = document.createElement('iframe');
-  const script = new URL('./resumable-page.ts', import.meta.url).href;
-  frame.srcdoc = `<script type="module" src="${script}"></script>`;
+  frame.src = new URL('./resumable-page.html', import.meta.url).href;
   const messages: PageMessage[] = [];
   try {
     return await new Promise<PageMessage[]>((resolve, reject) => {
