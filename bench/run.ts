@@ -7,7 +7,7 @@
  * 583 s on a busy machine, too near the 10-minute limit. --browser-warmups=<n> rounds in the page (default 1);
  * --memory-repeats=<n> (default 2);
  * --only=<sections> (comma-separated, default all: download,upload,blob,small,queue,overhead,events,memory,messages,
- * browser,browser-blob,browser-digest); --memory-cases=<text> runs only the memory cases whose name contains it (`--only=memory
+ * browser,browser-blob,browser-digest,resumable); --memory-cases=<text> runs only the memory cases whose name contains it (`--only=memory
  * --memory-cases="Blob PUT"`: the retried uploads and their baseline).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -29,10 +29,12 @@ import {
   uploadSuite,
 } from './node-suites.ts';
 import { type Results, render, targetsOf } from './report.ts';
+import { type ResumableResults, renderResumable, resumableSuite } from './resumable-bench.ts';
 import { startServerProcess } from './server-process.ts';
 import { BLOB_SIZE, DIGEST_SIZE, QUEUE, SIZE, SMALL_BLOB_SIZE, SMALL_REQUESTS } from './sizes.ts';
 
-const ALL = 'download,upload,blob,small,queue,overhead,events,memory,messages,browser,browser-blob,browser-digest';
+const ALL =
+  'download,upload,blob,small,queue,overhead,events,memory,messages,browser,browser-blob,browser-digest,resumable';
 /** The in-memory overhead is steady from one process to the next: fewer rounds do. */
 const OVERHEAD_ROUNDS = 3;
 /**
@@ -62,7 +64,7 @@ const rounds = (section: string, warmups = Number(values.warmups)): Rounds => {
   return { warmups, runs, onJob };
 };
 
-const results: Results = {};
+const results: Results & { resumable?: ResumableResults } = {};
 let browserSkipped: string | undefined;
 const server = await startServerProcess(15 * 60_000);
 try {
@@ -80,6 +82,9 @@ try {
   if (only.has('events')) {
     status(`progress event counts (${elapsed()})`);
     results.events = await eventCounts(server.http1);
+  }
+  if (only.has('resumable')) {
+    results.resumable = await resumableSuite(server.http1, rounds('resumable'), Number(values['memory-repeats']));
   }
   if (only.has('memory')) {
     results.memory = [];
@@ -131,7 +136,12 @@ const setup = {
   memoryRepeats: Number(values['memory-repeats']),
 };
 const targets = targetsOf(results);
-console.log([...render(results, machine, setup), '', browserSkipped ?? '', `total time ${elapsed()}`].join('\n'));
+const resumableLines = results.resumable === undefined ? [] : ['', ...renderResumable(results.resumable)];
+console.log(
+  [...render(results, machine, setup), ...resumableLines, '', browserSkipped ?? '', `total time ${elapsed()}`].join(
+    '\n',
+  ),
+);
 const json = {
   date: new Date().toISOString(),
   machine,

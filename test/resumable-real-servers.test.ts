@@ -259,6 +259,27 @@ describe.each(ietf)('the IETF server’s own faults, against $name', (target) =>
     expect(await target.storedSha256(completeOf(events).url)).toBe(sha256(bytes));
   });
 
+  it('takes one of two appends sent at once at the same offset, never both one after the other', async () => {
+    const created = await fetch(target.endpoint(target.origin()), {
+      method: 'POST',
+      headers: { 'upload-draft-interop-version': '8', 'upload-complete': '?0' },
+    });
+    const url = new URL(created.headers.get('location') ?? '', target.origin()).href;
+    const chunk = pattern(4 * MiB);
+    const headers = {
+      'upload-draft-interop-version': '8',
+      'upload-complete': '?0',
+      'upload-offset': '0',
+      'content-type': 'application/partial-upload',
+    };
+    const append = () =>
+      fetch(url, { method: 'PATCH', headers, body: chunk as Uint8Array<ArrayBuffer> }).catch(() => undefined);
+    await Promise.all([append(), append(), append()]);
+    const upload = transferServer.server().uploads.get(new URL(url).pathname.split('/').pop() ?? '');
+    expect(upload?.offset).toBeLessThanOrEqual(4 * MiB);
+    expect(await target.storedSha256(url)).toBe(sha256(chunk.subarray(0, upload?.offset)));
+  });
+
   it('keeps each append within the server’s Upload-Limit append sizes', async () => {
     const bytes = pattern(5 * MiB);
     const { events, error } = await run({

@@ -18,14 +18,16 @@ export async function receiveAppend(
   uploads: ResumableUploads,
   upload: ResumableUpload,
 ): Promise<AppendEnd> {
-  const file = await uploads.writer(upload);
   let release: () => void = () => undefined;
   // A paused HTTP/2 stream does not close until what it holds is read: read it (unwritten) after the reset.
   const cut = () => {
     ex.reset();
     ex.req.resume();
   };
+  // Claimed before any await: a request that checked the same offset meanwhile (Chromium sends a PATCH again by
+  // itself when a reused connection fails) would otherwise write the same bytes after these, at the wrong offset.
   upload.current = { cut, done: new Promise<void>((resolve) => (release = resolve)) };
+  const file = await uploads.writer(upload);
   let settled = false;
   const ended = new Promise<AppendEnd>((resolve) => {
     let queue = Promise.resolve();
@@ -40,7 +42,11 @@ export async function receiveAppend(
       queue = queue.then(async () => {
         // Bytes that come after the end (an HTTP/2 stream already reset) are not the upload's.
         if (settled) return;
-        const end = await take(chunk);
+        // A write that fails (the disk) ends the append as a lost connection would: what was written is kept.
+        const end = await take(chunk).catch(() => {
+          ex.reset();
+          return 'closed' as const;
+        });
         if (end === undefined) ex.req.resume();
         else finish(end);
       });

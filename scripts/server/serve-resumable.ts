@@ -35,6 +35,8 @@ function answer(
   headers = stateHeaders(upload),
 ): void {
   upload.log.push(`${ex.req.method} ${ex.req.headers['upload-offset'] ?? '-'} ${status}`);
+  // A body left unread (a 409, a 413) is drained: a paused HTTP/2 stream holds up every stream of its connection.
+  ex.req.resume();
   if (problem === undefined) ex.respond(status, headers);
   else {
     const body = JSON.stringify({ ...problem, type: `${PROBLEM}${problem.type}` });
@@ -75,7 +77,8 @@ export async function serveUploadResource(ex: Exchange, uploads: ResumableUpload
   ex.req.pause();
   const upload = uploads.get(id);
   if (upload === undefined) return ex.respond(404, { 'content-type': 'text/plain' }, 'no such upload');
-  if (upload.current !== undefined) {
+  // Each request waits until no append is under way, and ends any that is: its connection is most likely gone.
+  while (upload.current !== undefined) {
     upload.current.cut();
     await upload.current.done;
   }

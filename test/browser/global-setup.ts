@@ -2,6 +2,8 @@ import type { TestProject } from 'vitest/node';
 import { type NginxOrigins, startNginx } from '../../scripts/nginx/start-nginx.ts';
 import { startTransferServer } from '../../scripts/server/transfer-server.ts';
 import type { FaultProxyReport } from '../support/fault-proxy.ts';
+import { startProxyControl } from '../support/proxy-control.ts';
+import { startTusServer } from '../support/tus-server.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -13,6 +15,10 @@ declare module 'vitest' {
     nginx: NginxOrigins;
     /** The nginx instance's directory: what it serves is under `files/` (see test/support/browser-commands.ts). */
     nginxDir: string;
+    /** `@tus/server`'s creation endpoint (test/support/tus-server.ts), plain HTTP/1.1. */
+    tus: string;
+    /** Where a page starts TCP proxies that cut or stall connections (test/support/proxy-control.ts). */
+    proxyControl: string;
   }
 }
 
@@ -42,7 +48,10 @@ export default async function setup(project: TestProject) {
   project.provide('http2', server.http2);
   project.provide('nginx', { h2: nginx.h2, h1: nginx.h1, h1tls: nginx.h1tls });
   project.provide('nginxDir', nginx.dir);
+  const [tus, proxyControl] = await Promise.all([startTusServer({ maxSize: 300 * 2 ** 20 }), startProxyControl()]);
+  project.provide('tus', tus.endpoint);
+  project.provide('proxyControl', proxyControl.origin);
   return async () => {
-    await Promise.all([server.close(), nginx.close()]);
+    await Promise.all([server.close(), nginx.close(), tus.close(), proxyControl.close()]);
   };
 }
