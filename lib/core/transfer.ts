@@ -84,13 +84,26 @@ export function exchangeEvents(options: TransferOptions): Observable<TransferEve
       if (error.phase === 'total') end(reason);
       else attempt?.abort(reason);
     });
-    const onCallerAbort = () => end(callerSignal?.reason);
+    // The caller's abort silences the exchange and stops any retry at once, and aborts the attempt
+    // under way a task later, never from inside the event (or the handler) that aborted: in Chromium,
+    // an HTTP/2 streamed upload aborted from within its own upload-progress or sent event froze the
+    // page (the renderer spun, and abort() never returned). The error goes out as the attempt
+    // unwinds. A body already handed over (`responseType: 'stream'`) is aborted at once, as fetch's is.
+    let callerAborted = false;
+    const onCallerAbort = () => {
+      const reason = callerSignal?.reason;
+      if (settled) return end(reason);
+      callerAborted = true;
+      ended.abort(reason);
+      setTimeout(() => attempt?.abort(reason), 0);
+    };
     callerSignal?.addEventListener('abort', onCallerAbort, { once: true });
     const release = () => callerSignal?.removeEventListener('abort', onCallerAbort);
     let settled = false;
     // Settled as `complete` goes out, not after: a subscriber that leaves on it (`take(1)`,
     // `firstValueFrom`) must not abort what it was handed.
     const emit = (event: TransferEvent<unknown>) => {
+      if (callerAborted) return;
       // Messages move no deadline (their chunk's progress does), and can come by the hundred thousand.
       if (event.type === 'message') return subscriber.next(event);
       deadlines.observe(event);
@@ -119,19 +132,21 @@ export function exchangeEvents(options: TransferOptions): Observable<TransferEve
       signal: ended.signal,
       remaining: deadlines.remaining,
     }).then(
-      () => subscriber.complete(),
-      (error: unknown) => {
-        settled = true;
-        deadlines.stop();
-        release();
-        download.body?.fail(error);
-        const failure = timedOut ?? (callerSignal?.aborted ? aborted() : error);
-        const offset = resumeOffset(download);
-        if (offset !== undefined && failure instanceof Object)
-          (failure as { resume?: ResumeState }).resume = { ...(download.point as ResumePoint), offset };
-        subscriber.error(failure);
-      },
+      // Completed in the task between the caller's abort and its end: the caller asked first.
+      () => (callerAborted ? fail(aborted()) : subscriber.complete()),
+      (error: unknown) => fail(error),
     );
+    function fail(error: unknown) {
+      settled = true;
+      deadlines.stop();
+      release();
+      download.body?.fail(error);
+      const failure = timedOut ?? (callerSignal?.aborted ? aborted() : error);
+      const offset = resumeOffset(download);
+      if (offset !== undefined && failure instanceof Object)
+        (failure as { resume?: ResumeState }).resume = { ...(download.point as ResumePoint), offset };
+      subscriber.error(failure);
+    }
     return () => {
       if (settled) return;
       settled = true;
