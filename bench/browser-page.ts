@@ -12,6 +12,8 @@ export interface PageJob {
   readonly size: number;
   /** Upload the page's Blob or picked File of `size` bytes instead of bytes in memory. */
   readonly blob?: BlobKind;
+  /** For a download by rx-transfer: where the body goes (default `'none'`: read and dropped). */
+  readonly responseType?: 'none' | 'arrayBuffer';
 }
 
 type PageGlobal = typeof globalThis & {
@@ -27,10 +29,10 @@ export async function rawDownload({ url }: PageJob): Promise<number> {
   return bytes;
 }
 
-/** rx-transfer with every stage subscribed and default sampling, the body read and dropped. */
-export async function rxDownload({ url }: PageJob): Promise<number> {
+/** rx-transfer with every stage subscribed and default sampling, the body read and dropped (or held, as asked). */
+export async function rxDownload({ url, responseType = 'none' }: PageJob): Promise<number> {
   const { allStages, transferStages } = (globalThis as PageGlobal).rxTransfer;
-  return (await allStages(transferStages({ url, responseType: 'none' }))).downloaded;
+  return (await allStages(transferStages({ url, responseType }))).downloaded;
 }
 
 /**

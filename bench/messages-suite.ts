@@ -6,6 +6,13 @@ import type { Rounds } from './node-suites.ts';
 const script = fileURLToPath(new URL('./messages-case.ts', import.meta.url));
 /** Messages per job: the issue's 100,000. */
 export const MESSAGE_COUNT = 100_000;
+/**
+ * Warm-up jobs before the timed one, at least: a job of 100,000 messages lasts about 0.1 s, and after one warm-up V8
+ * was still optimizing both contenders' code (the raw loop's CPU per job 65-108 ms after one, 39-40 ms after three or
+ * six; rx-transfer's 122-148 ms after one, 54-63 ms after three or six: BENCHMARKS.md). A message stream that an app
+ * keeps open runs at the steady state.
+ */
+export const MESSAGE_WARMUPS = 3;
 /** The contender the message streams are measured against. */
 export const RAW_LOOP = 'raw reader loop';
 
@@ -33,8 +40,9 @@ function runCase<T>(args: readonly string[]): Promise<T> {
  */
 export async function messagesSuite(origin: string, rounds: Rounds): Promise<MessagesResults> {
   const count = String(MESSAGE_COUNT);
+  const warmups = String(Math.max(rounds.warmups, MESSAGE_WARMUPS));
   const series = (format: string) => {
-    const job = (name: string) => () => runCase<Measured>([name, origin, format, count, String(rounds.warmups)]);
+    const job = (name: string) => () => runCase<Measured>([name, origin, format, count, warmups]);
     const jobs = { [RAW_LOOP]: job(RAW_LOOP), 'rx-transfer': job('rx-transfer') };
     return compare(jobs, { runs: rounds.runs, warmups: 0, onJob: rounds.onJob, baseline: RAW_LOOP });
   };

@@ -183,7 +183,13 @@ export function render(
   const d = results.browserDigest;
   if (d)
     lines.push(
-      ...seriesTable(`Chromium, ${d.protocol}: download ${d.bytes / MiB} MiB, digests`, d.series, 'bytes', false),
+      ...seriesTable(
+        `Chromium, ${d.protocol}: download ${d.bytes / MiB} MiB dropped, digests`,
+        d.series,
+        'bytes',
+        false,
+      ),
+      ...seriesTable(`Chromium, ${d.protocol}: download ${d.bytes / MiB} MiB held, digests`, d.held, 'bytes', false),
     );
   if (results.messages) lines.push(...messagesTables(results.messages));
   if (results.memory) lines.push(...memoryTable(results.memory));
@@ -263,12 +269,14 @@ export function targetsOf(results: Results): Target[] {
     ...ratioTarget('Chromium streamed upload, rx-transfer', b?.upload, 'rx-transfer', 0.97),
     ...browserBlobs,
     ...(['sha-256', 'sha-512'] as const).flatMap((algorithm) =>
-      ratioTarget(
-        `Chromium ${(results.browserDigest?.bytes ?? 0) / MiB} MiB download, Repr-Digest ${algorithm} checked`,
-        results.browserDigest?.series,
-        `rx-transfer, Repr-Digest ${algorithm}`,
-        0.8,
-        { against: NO_DIGEST },
+      (['held', 'dropped'] as const).flatMap((kept) =>
+        ratioTarget(
+          `Chromium ${(results.browserDigest?.bytes ?? 0) / MiB} MiB download ${kept}, Repr-Digest ${algorithm} checked`,
+          kept === 'held' ? results.browserDigest?.held : results.browserDigest?.series,
+          `rx-transfer, Repr-Digest ${algorithm}`,
+          0.8,
+          { against: NO_DIGEST },
+        ),
       ),
     ),
     ...ratioTarget('Node small requests, rx-transfer', results.small, 'rx-transfer', 0.9, {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import { HttpResponse, http } from 'msw';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { IntegrityError, InvalidTransferOptionError, type TransferOptions, transfer } from '../lib/index.js';
 import { collect, lastOf } from './support/collect.js';
 import { API, pattern } from './support/handlers.js';
@@ -64,6 +64,39 @@ describe('bodies checked against their digests (RFC 9530)', () => {
     expect(error).toBeInstanceOf(IntegrityError);
     expect(error).toMatchObject({ algorithm, expected, actual: digestOf(node, flipped(at)) });
     expect(events.some((event) => event.type === 'complete')).toBe(false);
+  });
+
+  // A body held whole (arrayBuffer, blob, text) is hashed once at its end by WebCrypto for SHA-256; any other is hashed
+  // chunk by chunk with hash-wasm as it streams. Each must tell a right body from one with a bit flipped.
+  it.each([
+    ['arrayBuffer', 'sha256'],
+    ['blob', 'sha256'],
+    ['text', 'sha256'],
+    ['none', 'sha256'],
+    ['arrayBuffer', 'sha512'],
+    ['none', 'sha512'],
+  ] as const)('checks a body read as %s against its %s, right and with one bit flipped', async (responseType, node) => {
+    const algorithm = node === 'sha256' ? 'sha-256' : 'sha-512';
+    serve(FILE, { 'repr-digest': `${algorithm}=:${digestOf(node, FILE)}:` });
+    const right = await get({ responseType });
+    expect(right.error).toBeUndefined();
+    expect(lastOf(right.events, 'complete').downloaded).toBe(SIZE);
+    serve(flipped(SIZE >> 1), { 'repr-digest': `${algorithm}=:${digestOf(node, FILE)}:` });
+    const wrong = await get({ responseType });
+    expect(wrong.error).toBeInstanceOf(IntegrityError);
+    expect(wrong.error).toMatchObject({ expected: digestOf(node, FILE), actual: digestOf(node, flipped(SIZE >> 1)) });
+  });
+
+  it('hashes a held body chunk by chunk with hash-wasm where WebCrypto is missing (a page not in a secure context)', async () => {
+    vi.stubGlobal('crypto', {});
+    try {
+      serve(FILE, { 'repr-digest': `sha-256=:${SHA256}:` });
+      expect((await get()).error).toBeUndefined();
+      serve(flipped(3), { 'repr-digest': `sha-256=:${SHA256}:` });
+      expect((await get()).error).toMatchObject({ actual: digestOf('sha256', flipped(3)) });
+    } finally {
+      vi.unstubAllGlobals();
+    }
   });
 
   it('aborts a sink when the body does not match, and closes it when it does', async () => {

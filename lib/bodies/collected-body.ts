@@ -39,6 +39,10 @@ export interface CollectedBody {
     onProgress: (loaded: number) => void,
     onChunk?: (chunk: Uint8Array) => void,
   ) => Promise<void>;
+  /** Whether the whole body is held in memory, from byte 0 (no sink, a response type that keeps it). */
+  readonly holdsAll: () => boolean;
+  /** The whole body held, as one array (joined once, and handed over so later). */
+  readonly held: () => Uint8Array;
   /** Closes the sink and hands over the body. */
   readonly end: () => Promise<BodyResult>;
   /** Aborts the sink (taken or not) with `reason`; the exchange has failed. */
@@ -71,6 +75,12 @@ export function collectBody({ responseType, sink, keepBytes }: CollectOptions, o
   const restartable = () => loaded === 0 || sink === undefined || truncatable;
   return {
     loaded: () => loaded,
+    holdsAll: () => kept !== undefined && loaded === 0 && offset === 0,
+    held() {
+      const bytes = joined(kept ?? []);
+      if (kept !== undefined) kept = [bytes];
+      return bytes;
+    },
     restartable,
     async restart() {
       if (!restartable()) return false;

@@ -17,11 +17,17 @@ export async function createHasher(algorithm: DigestAlgorithm): Promise<BodyHash
   const hasher = await (algorithm === 'sha-512' ? createSHA512() : createSHA256());
   return {
     update: (chunk) => void hasher.update(chunk),
-    digest: () => {
-      const bytes = hasher.digest('binary');
-      let binary = '';
-      for (const byte of bytes) binary += String.fromCharCode(byte);
-      return btoa(binary);
-    },
+    digest: () => base64(hasher.digest('binary')),
   };
+}
+
+/** The SHA-256 of a whole body, base64, by WebCrypto (its caller checks that there is one). */
+export async function sha256Of(bytes: Uint8Array): Promise<string> {
+  return base64(new Uint8Array(await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>)));
+}
+
+function base64(bytes: Uint8Array): string {
+  let binary = '';
+  for (const byte of bytes) binary += String.fromCharCode(byte);
+  return btoa(binary);
 }

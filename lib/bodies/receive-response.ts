@@ -150,7 +150,7 @@ export async function receiveResponse(
     source = 'content-length';
     // Resumed from another page's state: no hash of the first bytes to go on with.
     if (download.check === undefined && checks(response, options)) {
-      download.check = await startCheck(response.headers, false, options, true);
+      download.check = await startCheck(response.headers, false, options, true, false);
     }
   } else {
     if (!(await body.restart())) {
@@ -165,7 +165,7 @@ export async function receiveResponse(
     // A digest on an answer without a body is of the resource's representation, which it does not carry.
     download.check =
       !bodyless && checks(response, options)
-        ? await startCheck(response.headers, response.status === 200, options, false)
+        ? await startCheck(response.headers, response.status === 200, options, false, body.holdsAll())
         : undefined;
   }
   const meter = createProgressMeter(total);
@@ -194,7 +194,7 @@ export async function receiveResponse(
   if (total !== undefined && body.loaded() < total) {
     throw new TruncatedBodyError(method, url, total, body.loaded());
   }
-  check?.verify(method, url);
+  await check?.verify(method, url, body.held);
   await finish();
 }
 
@@ -203,9 +203,15 @@ const checks = ({ headers }: Response, { digest }: TransferOptions) =>
   digest === 'require' || (digest !== 'off' && (headers.has('repr-digest') || headers.has('content-digest')));
 
 /** The digest check of a body, loaded only now: an app whose responses state no digest never loads hash-wasm. */
-async function startCheck(headers: Headers, whole: boolean, options: TransferOptions, elsewhere: boolean) {
+async function startCheck(
+  headers: Headers,
+  whole: boolean,
+  options: TransferOptions,
+  elsewhere: boolean,
+  held: boolean,
+) {
   const { startDigestCheck } = await import('./digest-check.js');
-  return startDigestCheck(headers, whole, options.digest === 'require', elsewhere);
+  return startDigestCheck(headers, whole, options.digest === 'require', elsewhere, held);
 }
 
 function readFailure(error: BodyReadError, total: number | undefined, sent: SentAttempt): Error {
