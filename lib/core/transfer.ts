@@ -84,15 +84,19 @@ export function exchangeEvents(options: TransferOptions): Observable<TransferEve
       if (error.phase === 'total') end(reason);
       else attempt?.abort(reason);
     });
-    // The caller's abort silences the exchange and stops any retry at once, and aborts the attempt
-    // under way a task later, never from inside the event (or the handler) that aborted: in Chromium,
-    // an HTTP/2 streamed upload aborted from within its own upload-progress or sent event froze the
-    // page (the renderer spun, and abort() never returned). The error goes out as the attempt
-    // unwinds. A body already handed over (`responseType: 'stream'`) is aborted at once, as fetch's is.
+    // While a request body may be on its way, the caller's abort silences the exchange and stops any
+    // retry at once, and aborts the attempt under way a task later, never from inside the event (or
+    // the handler) that aborted: in Chromium, an HTTP/2 streamed upload aborted from within its own
+    // upload-progress or sent event froze the page (the renderer spun, and abort() never returned).
+    // The error goes out as the attempt unwinds. Otherwise (no body, the response begun, or a body
+    // handed over) the abort goes at once, as fetch's does: undici, aborted a task late while it
+    // finished a response, failed its own assertion (`!this.aborted`) under MSW.
     let callerAborted = false;
+    // Whether a request body may still be on its way: until the response's headers.
+    let uploading = options.body !== undefined || options.json !== undefined;
     const onCallerAbort = () => {
       const reason = callerSignal?.reason;
-      if (settled) return end(reason);
+      if (settled || !uploading) return end(reason);
       callerAborted = true;
       ended.abort(reason);
       setTimeout(() => attempt?.abort(reason), 0);
@@ -104,6 +108,7 @@ export function exchangeEvents(options: TransferOptions): Observable<TransferEve
     // `firstValueFrom`) must not abort what it was handed.
     const emit = (event: TransferEvent<unknown>) => {
       if (callerAborted) return;
+      if (event.type === 'headers') uploading = false;
       // Messages move no deadline (their chunk's progress does), and can come by the hundred thousand.
       if (event.type === 'message') return subscriber.next(event);
       deadlines.observe(event);

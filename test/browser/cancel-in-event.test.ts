@@ -31,7 +31,9 @@ async function cancelInside(origin: string, id: string, stage: Stage, trigger: T
   let cancelled = false;
   await new Promise<void>((resolve) => {
     const subscription = transfer({
-      url: upload ? `${origin}/upload?id=${id}&readRate=20000000` : `${origin}/download?id=${id}&size=${64 * MiB}`,
+      url: upload
+        ? `${origin}/upload?id=${id}&readRate=20000000`
+        : `${origin}/download?id=${id}&size=${64 * MiB}&rate=20000000`,
       method: upload ? 'POST' : 'GET',
       body: upload ? new Blob([pattern(16 * MiB) as BlobPart]) : undefined,
       signal: controller.signal,
@@ -55,7 +57,8 @@ async function cancelInside(origin: string, id: string, stage: Stage, trigger: T
       complete: resolve,
     });
   });
-  // Anything still on its way would arrive within a few tasks.
+  // Anything still on its way would arrive within a few tasks. (The download is paced, 20 MB/s, so that it cannot have
+  // been sent whole before the cancel: unpaced, WebKit over HTTP/2 once left the server no request to see cut.)
   await new Promise((r) => setTimeout(r, 100));
   return { events, error, after };
 }
