@@ -84,19 +84,22 @@ export function exchangeEvents(options: TransferOptions): Observable<TransferEve
       if (error.phase === 'total') end(reason);
       else attempt?.abort(reason);
     });
-    // While a request body may be on its way, the caller's abort silences the exchange and stops any
-    // retry at once, and aborts the attempt under way a task later, never from inside the event (or
-    // the handler) that aborted: in Chromium, an HTTP/2 streamed upload aborted from within its own
-    // upload-progress or sent event froze the page (the renderer spun, and abort() never returned).
-    // The error goes out as the attempt unwinds. Otherwise (no body, the response begun, or a body
-    // handed over) the abort goes at once, as fetch's does: undici, aborted a task late while it
-    // finished a response, failed its own assertion (`!this.aborted`) under MSW.
+    // Aborted from inside an upload's own event (its handler, while the request body may be on its
+    // way), the caller's abort silences the exchange and stops any retry at once, and aborts the
+    // attempt under way a task later: in Chromium, an HTTP/2 streamed upload aborted from within its
+    // own upload-progress or sent event froze the page (the renderer spun, and abort() never
+    // returned). The error goes out as the attempt unwinds. Any other abort goes at once, as fetch's
+    // does: deferred, undici failed its own assertion (`!this.aborted`) finishing a download under
+    // MSW, and a caller that released an upload's source right after aborting (rx-transfer/resumable)
+    // let its body end cleanly first.
     let callerAborted = false;
-    // Whether a request body may still be on its way: until the response's headers.
+    // Whether a request body may still be on its way (until the response's headers), and whether an upload event is
+    // being handed to the subscriber now.
     let uploading = options.body !== undefined || options.json !== undefined;
+    let inUploadEvent = false;
     const onCallerAbort = () => {
       const reason = callerSignal?.reason;
-      if (settled || !uploading) return end(reason);
+      if (settled || !inUploadEvent) return end(reason);
       callerAborted = true;
       ended.abort(reason);
       setTimeout(() => attempt?.abort(reason), 0);
@@ -108,13 +111,17 @@ export function exchangeEvents(options: TransferOptions): Observable<TransferEve
     // `firstValueFrom`) must not abort what it was handed.
     const emit = (event: TransferEvent<unknown>) => {
       if (callerAborted) return;
-      if (event.type === 'headers') uploading = false;
       // Messages move no deadline (their chunk's progress does), and can come by the hundred thousand.
       if (event.type === 'message') return subscriber.next(event);
+      if (event.type === 'headers') uploading = false;
       deadlines.observe(event);
-      if (event.type !== 'complete') return subscriber.next(event);
-      settled = true;
-      subscriber.next(handOver(event, callerSignal, release));
+      if (event.type === 'complete') {
+        settled = true;
+        return subscriber.next(handOver(event, callerSignal, release));
+      }
+      inUploadEvent = uploading;
+      subscriber.next(event);
+      inUploadEvent = false;
     };
     const download = startDownload(options, owner.method);
     const run = (first: number, emitting: typeof emit) => {
