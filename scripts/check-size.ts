@@ -22,7 +22,7 @@ import { build, type Rollup } from 'vite';
  * 0.6 kB) on its first use. The `rx-transfer/queue` entry (issue 15) is measured on its own: `transferAll` alone
  * (14,149 B: `transfer` and about 2.4 kB of queue), and both entries whole (17,337 B); it leaves the main entry's
  * figures unchanged. Each budget rose by 128 B on 2026-12-02 (BENCHMARKS.md): the caller's abort deferred a task
- * (44 B: it froze Chromium inside an upload event) and a held body's SHA-256 taken whole by WebCrypto (50 B).
+ * from inside an upload's own event (about 75 B: it froze Chromium there) and a held body's SHA-256 taken whole by WebCrypto (50 B).
  */
 const BUDGETS = {
   transferResult: 12_288,
