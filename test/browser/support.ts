@@ -69,3 +69,30 @@ export async function meetOrigin(origin: string): Promise<void> {
   for (let i = 0; i < 100 && !performance.getEntriesByName(url).length; i++)
     await new Promise((r) => setTimeout(r, 10));
 }
+
+/**
+ * Watches the page's main thread while `run` goes on: the longest time it went without running
+ * a timer. Browser tests run several files at once in frames of one page, which share that
+ * thread: a neighbour's long synchronous loop holds back every event the browser has for this
+ * one (XHR progress among them), and a test that counts such events needs to know.
+ */
+export async function withStallWatch<T>(
+  run: () => Promise<T>,
+): Promise<{ result: T; longestStall: number; ms: number }> {
+  const started = performance.now();
+  let last = started;
+  let longestStall = 0;
+  const tick = () => {
+    const now = performance.now();
+    longestStall = Math.max(longestStall, now - last);
+    last = now;
+  };
+  const timer = setInterval(tick, 10);
+  try {
+    const result = await run();
+    tick();
+    return { result, longestStall, ms: performance.now() - started };
+  } finally {
+    clearInterval(timer);
+  }
+}

@@ -11,6 +11,7 @@ import {
   streamsUploads,
   testId,
   uploadPath,
+  withStallWatch,
 } from './support.js';
 
 const [http1, http2] = protocols;
@@ -94,13 +95,19 @@ describe(`uploads from ${engineName} over HTTP/1.1`, () => {
     const id = testId();
     const size = 24 * MiB;
     const body = new Blob([pattern(size) as BlobPart]);
-    const { events, error } = await collect(
-      transfer<Upload>({
-        url: `${http1.origin}/upload?id=${id}&readRate=${16 * MiB}`,
-        method: 'POST',
-        body,
-        progressInterval: 0,
-      }),
+    const {
+      result: { events, error },
+      longestStall,
+      ms,
+    } = await withStallWatch(() =>
+      collect(
+        transfer<Upload>({
+          url: `${http1.origin}/upload?id=${id}&readRate=${16 * MiB}`,
+          method: 'POST',
+          body,
+          progressInterval: 0,
+        }),
+      ),
     );
     expect(error).toBeUndefined();
     expect(sequence(events)).toEqual([
@@ -114,7 +121,13 @@ describe(`uploads from ${engineName} over HTTP/1.1`, () => {
     expect(events[0]).toMatchObject({ attempt: 1, transport: 'xhr' });
     const progress = progressOf(events, 'upload-progress');
     expect(progressInvariants(progress)).toEqual([]);
-    expect(progress.length).toBeGreaterThan(1);
+    // Chromium sends XHR progress every 100 ms, each once the page has taken the one before: over
+    // the 1.5 s upload that is 12-14 events. A neighbouring file that holds the shared page thread
+    // for most of the upload leaves only the last (seen once in CI), so the count is asserted only
+    // when the thread was free for at least half of it.
+    if (longestStall < ms / 2)
+      expect(progress.length, `thread stalled at most ${longestStall} ms of ${ms}`).toBeGreaterThan(1);
+    expect(progress.at(-1)?.loaded).toBe(size);
     expect(progress.every((event) => event.type === 'upload-progress' && event.granularity === 'browser')).toBe(true);
     expect(lastOf(events, 'complete').body).toEqual({ id, bytes: size, protocol: '1.1' });
     expect((await serverRecord(http1.origin, id)).bytesReceived).toBe(size);
