@@ -29,11 +29,22 @@ export interface CountedStream {
   readonly release: (reason: unknown, over?: boolean) => boolean;
 }
 
+/** The reason a released body is to end in error with, once the consumer reads it again. */
+interface Parked {
+  readonly reason: unknown;
+}
+
 /**
  * Wraps chunks in a pull-driven `ReadableStream` (high-water mark 0) that counts a chunk as
  * sent only when the consumer pulls the next one, or the end: enqueuing is not sending
  * (the mistake behind ky#694's fake-fast upload progress). A chunk that is ready at once is
  * enqueued without waiting a tick.
+ *
+ * Released while the consumer waits on a read, the body ends in error at once. Released while it
+ * does not (it is still sending what it took, or a stalled server has stopped taking more), the
+ * error waits for its next read: an errored body that no read ever reaches still fails nothing,
+ * and Chromium, whose fetch is then aborted, cancels it and leaves the rejection of that cancel
+ * unhandled ("Uncaught (in promise)" in the page). Left readable, the cancel succeeds.
  */
 export function countedStream(chunks: ChunkSource, listener: CountedListener): CountedStream {
   let controller!: ReadableStreamDefaultController<Uint8Array>;
@@ -41,29 +52,34 @@ export function countedStream(chunks: ChunkSource, listener: CountedListener): C
   let inFlight = 0;
   let finished = false;
   let whole = false;
+  // Whether the consumer waits on a read: from the pull until its chunk, end or error.
+  let reading = false;
+  let parked: Parked | undefined;
   const release = (reason: unknown, over = false) => {
     if (!finished) {
       finished = true;
       if (over) controller.close();
-      else controller.error(reason);
+      else if (reading) controller.error(reason);
+      else parked = { reason };
       void chunks.return?.(reason);
     }
     return !over && !whole;
   };
   const fail = (error: unknown) => {
     finished = true;
+    reading = false;
     listener.onError(error);
     void chunks.return?.(error);
     throw error;
   };
   const deliver = ({ done, value }: IteratorResult<Uint8Array, undefined>): Promise<void> | undefined => {
     if (finished) return;
+    if (value?.byteLength === 0) return pull();
+    reading = false;
     if (done) {
       finished = whole = true;
       controller.close();
       listener.onEnd();
-    } else if (value.byteLength === 0) {
-      return pull();
     } else {
       inFlight = value.byteLength;
       controller.enqueue(value);
@@ -84,6 +100,8 @@ export function countedStream(chunks: ChunkSource, listener: CountedListener): C
         controller = c;
       },
       pull() {
+        if (parked !== undefined) return controller.error(parked.reason);
+        reading = true;
         if (inFlight > 0) {
           sent += inFlight;
           inFlight = 0;

@@ -8,6 +8,9 @@
  * its request body was errored, cancels that errored stream and leaves the rejection unhandled (an
  * "Uncaught (in promise)" in every page): so the fetch that the errored body fails is let settle first,
  * and the signal is not aborted at all when every such promise rejected (nothing is left running).
+ * A body that no read waits on (a stalled server takes nothing more) is errored only at its next
+ * read (lib/bodies/counted-stream.ts): the fetch it would fail is then still running at the
+ * limit, and Chromium's cancel of a body still readable leaves nothing unhandled.
  */
 export interface Cancellation {
   readonly signal: AbortSignal;
