@@ -37,49 +37,84 @@ export interface Deadlines {
   readonly remaining: () => number;
 }
 
+/** The order in which limits due at the same moment expire: `total` first, as it ends everything. */
+const PHASES = ['total', 'headers', 'upload', 'download'] as const;
+
 /**
  * Arms the limits of `timeout` (merged over {@link DEFAULT_TIMEOUTS}; `false` turns all off) for
  * one exchange of `method` to `url`. Browsers slow timers down in a background tab (to once a
  * second, and once a minute after five hidden minutes in Chromium) and do not run them in a
  * suspended worker: a limit can then end later than set, never earlier. The phase limits apply
  * to each attempt anew (a `retry` clears them); `total` spans every attempt and retry delay.
+ *
+ * Each limit is a due time on `performance.now()`'s clock, and one timer waits for the earliest:
+ * an event that moves a limit on only writes its new due time, and a timer that comes before the
+ * limit it was set for (moved on meanwhile) is set again for what is left. A body of a thousand
+ * chunks sets one timer per idle limit's length, not a thousand (as a timer per limit did).
  */
 export function watchDeadlines(
   timeout: TimeoutLimits | false | undefined,
   owner: { method: string; url: string },
   expire: (error: TimeoutError) => void,
 ): Deadlines {
-  const timers = new Map<TimeoutPhase, ReturnType<typeof setTimeout>>();
+  const due: Partial<Record<TimeoutPhase, number | undefined>> = {};
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let timerAt = Number.POSITIVE_INFINITY;
+  let stopped = false;
   const moved = { up: 0, down: 0 };
   // Only a streamed or XHR upload reports progress on its way; a whole body counts as headers time.
   let watchesUpload = false;
   const limitOf = (phase: TimeoutPhase) => (timeout === false ? false : (timeout?.[phase] ?? DEFAULT_TIMEOUTS[phase]));
   const arm = (phase: TimeoutPhase) => {
-    clear(phase);
     const limit = limitOf(phase);
-    if (typeof limit !== 'number') return;
-    const fire = () => {
-      // A phase limit ends its attempt only, which may go again: `total` keeps running.
-      if (phase === 'total') stop();
-      else clearPhases();
-      expire(new TimeoutError(owner.method, owner.url, phase, limit, moved));
-    };
-    timers.set(phase, setTimeout(fire, limit));
+    if (stopped) return;
+    due[phase] = typeof limit === 'number' ? performance.now() + limit : undefined;
+    schedule();
+  };
+  // The shortest phase limit: the timer comes at least that often while any limit is due, so that the limit armed
+  // next (a download's, once the headers are in) seldom needs a timer of its own.
+  let wake = Number.POSITIVE_INFINITY;
+  for (const phase of PHASES.slice(1)) {
+    const limit = limitOf(phase);
+    if (typeof limit === 'number') wake = Math.min(wake, limit);
+  }
+  // Sets the timer for the earliest due time, unless it is set to come at or before it already.
+  const schedule = () => {
+    let next = Number.POSITIVE_INFINITY;
+    for (const phase of PHASES) next = Math.min(next, due[phase] ?? next);
+    if (next !== Number.POSITIVE_INFINITY) next = Math.min(next, performance.now() + wake);
+    if (timer !== undefined && timerAt <= next) return;
+    clearTimeout(timer);
+    timer = undefined;
+    timerAt = next;
+    if (next !== Number.POSITIVE_INFINITY) timer = setTimeout(check, Math.max(0, next - performance.now()));
+  };
+  const check = () => {
+    timer = undefined;
+    timerAt = Number.POSITIVE_INFINITY;
+    const at = performance.now();
+    const phase = PHASES.find((p) => (due[p] ?? at + 1) <= at);
+    if (phase === undefined) return schedule();
+    // A phase limit ends its attempt only, which may go again: `total` keeps running.
+    if (phase === 'total') stop();
+    else clearPhases();
+    expire(new TimeoutError(owner.method, owner.url, phase, limitOf(phase) as number, moved));
   };
   const clear = (phase: TimeoutPhase) => {
-    clearTimeout(timers.get(phase));
-    timers.delete(phase);
+    due[phase] = undefined;
   };
   const clearPhases = () => {
-    for (const phase of ['headers', 'upload', 'download'] as const) clear(phase);
+    due.headers = due.upload = due.download = undefined;
+    schedule();
   };
   const stop = () => {
-    for (const timer of timers.values()) clearTimeout(timer);
-    timers.clear();
+    stopped = true;
+    clearTimeout(timer);
+    timer = undefined;
+    for (const phase of PHASES) due[phase] = undefined;
   };
   arm('total');
-  const total = limitOf('total');
-  const endsAt = typeof total === 'number' ? performance.now() + total : Number.POSITIVE_INFINITY;
+  const endsAt = due.total ?? Number.POSITIVE_INFINITY;
   const observe = (event: TransferEvent<unknown>) => {
     if (event.type === 'start') {
       watchesUpload = event.transport !== 'fetch';
