@@ -1,3 +1,4 @@
+import { now } from '../core/clock.js';
 import type { TransferEvent } from '../core/events.js';
 import { TimeoutError, type TimeoutPhase } from '../errors/transfer-errors.js';
 
@@ -37,8 +38,12 @@ export interface Deadlines {
   readonly remaining: () => number;
 }
 
-/** The order in which limits due at the same moment expire: `total` first, as it ends everything. */
+/** The limits by index, in the order in which limits due at the same moment expire: `total` first, as it ends all. */
 const PHASES = ['total', 'headers', 'upload', 'download'] as const;
+const TOTAL = 0;
+const HEADERS = 1;
+const UPLOAD = 2;
+const DOWNLOAD = 3;
 
 /**
  * Arms the limits of `timeout` (merged over {@link DEFAULT_TIMEOUTS}; `false` turns all off) for
@@ -47,96 +52,79 @@ const PHASES = ['total', 'headers', 'upload', 'download'] as const;
  * suspended worker: a limit can then end later than set, never earlier. The phase limits apply
  * to each attempt anew (a `retry` clears them); `total` spans every attempt and retry delay.
  *
- * Each limit is a due time on `performance.now()`'s clock, and one timer waits for the earliest:
- * an event that moves a limit on only writes its new due time, and a timer that comes before the
- * limit it was set for (moved on meanwhile) is set again for what is left. A body of a thousand
- * chunks sets one timer per idle limit's length, not a thousand (as a timer per limit did).
+ * Each limit is a due time on a monotonic clock, and one timer waits for the earliest
+ * (and comes at least once per shortest phase limit, so that the limit armed next, a download's
+ * once the headers are in, seldom needs a timer of its own): an event that moves a limit on only
+ * writes its due time, and a timer that comes before any limit is due is set again for what is
+ * left. A body of a thousand chunks sets a timer per idle limit's length, not a thousand.
  */
 export function watchDeadlines(
   timeout: TimeoutLimits | false | undefined,
   owner: { method: string; url: string },
   expire: (error: TimeoutError) => void,
 ): Deadlines {
-  const due: Partial<Record<TimeoutPhase, number | undefined>> = {};
+  const limits = PHASES.map((phase) => {
+    const limit = timeout === false ? false : (timeout?.[phase] ?? DEFAULT_TIMEOUTS[phase]);
+    return typeof limit === 'number' ? limit : Number.POSITIVE_INFINITY;
+  });
+  const wake = Math.min(...limits.slice(HEADERS));
+  // Due times by limit (infinite when not armed), and when the timer comes: never once stopped.
+  const due = limits.map(() => Number.POSITIVE_INFINITY);
   let timer: ReturnType<typeof setTimeout> | undefined;
   let timerAt = Number.POSITIVE_INFINITY;
-  let stopped = false;
   const moved = { up: 0, down: 0 };
   // Only a streamed or XHR upload reports progress on its way; a whole body counts as headers time.
   let watchesUpload = false;
-  const limitOf = (phase: TimeoutPhase) => (timeout === false ? false : (timeout?.[phase] ?? DEFAULT_TIMEOUTS[phase]));
-  const arm = (phase: TimeoutPhase) => {
-    const limit = limitOf(phase);
-    if (stopped) return;
-    due[phase] = typeof limit === 'number' ? performance.now() + limit : undefined;
-    schedule();
-  };
-  // The shortest phase limit: the timer comes at least that often while any limit is due, so that the limit armed
-  // next (a download's, once the headers are in) seldom needs a timer of its own.
-  let wake = Number.POSITIVE_INFINITY;
-  for (const phase of PHASES.slice(1)) {
-    const limit = limitOf(phase);
-    if (typeof limit === 'number') wake = Math.min(wake, limit);
-  }
-  // Sets the timer for the earliest due time, unless it is set to come at or before it already.
   const schedule = () => {
-    let next = Number.POSITIVE_INFINITY;
-    for (const phase of PHASES) next = Math.min(next, due[phase] ?? next);
-    if (next !== Number.POSITIVE_INFINITY) next = Math.min(next, performance.now() + wake);
-    if (timer !== undefined && timerAt <= next) return;
+    const first = Math.min(...due);
+    const next = first === Number.POSITIVE_INFINITY ? first : Math.min(first, now() + wake);
+    if (timerAt <= next) return;
     clearTimeout(timer);
-    timer = undefined;
     timerAt = next;
-    if (next !== Number.POSITIVE_INFINITY) timer = setTimeout(check, Math.max(0, next - performance.now()));
+    timer = setTimeout(check, next - now());
+  };
+  const arm = (limit: number) => {
+    due[limit] = now() + (limits[limit] as number);
+    schedule();
   };
   const check = () => {
-    timer = undefined;
     timerAt = Number.POSITIVE_INFINITY;
-    const at = performance.now();
-    const phase = PHASES.find((p) => (due[p] ?? at + 1) <= at);
-    if (phase === undefined) return schedule();
+    const at = now();
+    const limit = due.findIndex((time) => time <= at);
+    if (limit === TOTAL) stop();
     // A phase limit ends its attempt only, which may go again: `total` keeps running.
-    if (phase === 'total') stop();
-    else clearPhases();
-    expire(new TimeoutError(owner.method, owner.url, phase, limitOf(phase) as number, moved));
-  };
-  const clear = (phase: TimeoutPhase) => {
-    due[phase] = undefined;
-  };
-  const clearPhases = () => {
-    due.headers = due.upload = due.download = undefined;
+    else if (limit > TOTAL) due.fill(Number.POSITIVE_INFINITY, HEADERS);
     schedule();
+    if (limit >= TOTAL)
+      expire(new TimeoutError(owner.method, owner.url, PHASES[limit] as TimeoutPhase, limits[limit] as number, moved));
   };
   const stop = () => {
-    stopped = true;
     clearTimeout(timer);
-    timer = undefined;
-    for (const phase of PHASES) due[phase] = undefined;
+    timerAt = Number.NEGATIVE_INFINITY;
   };
-  arm('total');
-  const endsAt = due.total ?? Number.POSITIVE_INFINITY;
+  arm(TOTAL);
+  const endsAt = due[TOTAL] as number;
   const observe = (event: TransferEvent<unknown>) => {
     if (event.type === 'start') {
       watchesUpload = event.transport !== 'fetch';
-      clear('download');
-      arm(watchesUpload ? 'upload' : 'headers');
+      due[DOWNLOAD] = Number.POSITIVE_INFINITY;
+      arm(watchesUpload ? UPLOAD : HEADERS);
     } else if (event.type === 'upload-progress') {
       moved.up = event.loaded;
-      if (watchesUpload) arm('upload');
+      if (watchesUpload) arm(UPLOAD);
     } else if (event.type === 'sent') {
-      clear('upload');
-      if (watchesUpload) arm('headers');
+      due[UPLOAD] = Number.POSITIVE_INFINITY;
+      if (watchesUpload) arm(HEADERS);
     } else if (event.type === 'headers') {
-      clear('upload');
-      clear('headers');
-      arm('download');
+      due[UPLOAD] = due[HEADERS] = Number.POSITIVE_INFINITY;
+      arm(DOWNLOAD);
     } else if (event.type === 'download-progress') {
       moved.down = event.loaded;
-      arm('download');
+      arm(DOWNLOAD);
     } else if (event.type === 'retry') {
-      clearPhases();
+      due.fill(Number.POSITIVE_INFINITY, HEADERS);
       moved.up = moved.down = 0;
     } else if (event.type === 'complete') stop();
   };
-  return { observe, stop, remaining: () => endsAt - performance.now() };
+  return { observe, stop, remaining: () => endsAt - now() };
 }
