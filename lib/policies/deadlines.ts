@@ -75,10 +75,12 @@ export function watchDeadlines(
   const moved = { up: 0, down: 0 };
   // Only a streamed or XHR upload reports progress on its way; a whole body counts as headers time.
   let watchesUpload = false;
+  // A timer set comes at most `wake` after it was set: one that comes by the first due time comes early enough, and
+  // an event that moves a limit on (once per chunk) reads no clock here.
   const schedule = () => {
     const first = Math.min(...due);
+    if (timerAt <= first) return;
     const next = first === Number.POSITIVE_INFINITY ? first : Math.min(first, now() + wake);
-    if (timerAt <= next) return;
     clearTimeout(timer);
     timerAt = next;
     timer = setTimeout(check, next - now());
