@@ -88,7 +88,9 @@ describe.runIf(engine === 'chromium').each([
     try {
       const cuts = randomCuts();
       proxy = await commands.startCutProxy(target, cuts, 50, { dir, path: PATH });
-      const { events, error } = await download({ sink: await handle.createWritable() });
+      // Every progress event (progressInterval 0): sampled, the restarted body could pass the cut offset before its
+      // first event went out, and the restart did not show (failed once in CI, as the Node case had).
+      const { events, error } = await download({ sink: await handle.createWritable(), progressInterval: 0 });
       expect(error).toBeUndefined();
       expect(statusesOf(events)).toEqual([200, 200, 206, 206]);
       expect(resumesOf(events)[0]).toBeGreaterThan(0);
