@@ -2,7 +2,9 @@
  * What runs inside the benchmark page. Each function is sent to the page as source text (Playwright serializes it),
  * so it may use nothing from this module's scope: only its argument and `window.rxTransfer`.
  */
-import type { transferStages as TransferStages } from '../dist/index.js';
+import type { createParser as CreateParser } from 'eventsource-parser';
+import type { transfer as Transfer, transferStages as TransferStages } from '../dist/index.js';
+import type { splitLines as SplitLines } from '../dist/messages/split-lines.js';
 import type { allStages as AllStages } from './all-stages.ts';
 import type { BlobKind, pageBlob as PageBlob } from './page-blob.ts';
 
@@ -14,10 +16,19 @@ export interface PageJob {
   readonly blob?: BlobKind;
   /** For a download by rx-transfer: where the body goes (default `'none'`: read and dropped). */
   readonly responseType?: 'none' | 'arrayBuffer';
+  /** For a message stream: its format (`url` serves it). */
+  readonly format?: 'sse' | 'ndjson';
 }
 
 type PageGlobal = typeof globalThis & {
-  rxTransfer: { transferStages: typeof TransferStages; allStages: typeof AllStages; pageBlob: typeof PageBlob };
+  rxTransfer: {
+    transfer: typeof Transfer;
+    transferStages: typeof TransferStages;
+    allStages: typeof AllStages;
+    pageBlob: typeof PageBlob;
+    createParser: typeof CreateParser;
+    splitLines: typeof SplitLines;
+  };
 };
 
 /** Raw fetch, its body read to the end in a reader loop; resolves with the bytes read. */
@@ -75,4 +86,52 @@ export async function rxUpload({ url, size, blob }: PageJob): Promise<number> {
   const event = await allStages(transferStages<{ bytes: number }>({ url, method: 'POST', body }));
   if (event.timings.sent === undefined || event.uploaded !== size) throw new Error('upload not streamed whole');
   return event.body.bytes;
+}
+
+/**
+ * A raw reader loop over a message stream: fetch, `getReader()`, a `TextDecoder` and the parser rx-transfer uses
+ * (eventsource-parser for SSE; rx-transfer's line splitter and `JSON.parse` for NDJSON); resolves with the messages
+ * counted.
+ */
+export async function rawMessages({ url, format }: PageJob): Promise<number> {
+  const { createParser, splitLines } = (globalThis as PageGlobal).rxTransfer;
+  let messages = 0;
+  const count = () => {
+    messages++;
+  };
+  const parser =
+    format === 'sse'
+      ? createParser({ onEvent: count })
+      : splitLines(
+          1 << 20,
+          (line) => {
+            JSON.parse(line);
+            messages++;
+          },
+          () => new Error('line too long'),
+        );
+  const response = await fetch(url);
+  const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+  const decoder = new TextDecoder();
+  for (let next = await reader.read(); !next.done; next = await reader.read()) {
+    parser.feed(decoder.decode(next.value, { stream: true }));
+  }
+  parser.feed(decoder.decode());
+  if ('end' in parser) parser.end();
+  return messages;
+}
+
+/** rx-transfer's `transfer({ url, responseType })` over the same stream; resolves with the `message` events counted. */
+export function rxMessages({ url, format }: PageJob): Promise<number> {
+  const { transfer } = (globalThis as PageGlobal).rxTransfer;
+  return new Promise((resolve, reject) => {
+    let messages = 0;
+    transfer({ url, responseType: format ?? 'sse' }).subscribe({
+      next: (event) => {
+        if (event.type === 'message') messages++;
+      },
+      error: reject,
+      complete: () => resolve(messages),
+    });
+  });
 }

@@ -1,7 +1,8 @@
 /**
  * One job of the `messages` section in a process of its own:
  * `node --expose-gc bench/messages-case.ts <contender> <origin> <format> <count> <warm-ups> [memory]`.
- * Streams `count` messages of `/messages?format=` (sse or ndjson) through the contender, after the warm-up jobs, and
+ * Streams `count` messages of `/messages?format=` (sse or ndjson) through the contender, after the warm-up jobs (of
+ * {@link WARMUP_COUNT} messages each), and
  * prints one JSON line: `{ units, ms, cpuMicros }` (units: messages), or with `memory` (rx-transfer only, untimed)
  * `{ units, heap }`: the heap in use after a collection at every 10,000th message.
  * - `raw reader loop`: fetch, `getReader()`, a `TextDecoder`, and the same parser rx-transfer uses (eventsource-parser
@@ -14,11 +15,13 @@ import { splitLines } from '../dist/messages/split-lines.js';
 
 const [contender = 'rx-transfer', origin = '', format = 'sse', count = '100000', warmups = '1', mode = ''] =
   process.argv.slice(2);
-const url = `${origin}/messages?format=${format}&count=${count}`;
+/** Messages per warm-up job: after three of these, both contenders ran at their steady state (BENCHMARKS.md). */
+const WARMUP_COUNT = 100_000;
+const urlOf = (messages: number) => `${origin}/messages?format=${format}&count=${messages}`;
 const gc = (globalThis as { gc?: () => void }).gc;
 
 /** A raw loop: every message parsed with the parser rx-transfer uses, and counted. */
-async function rawLoop(): Promise<number> {
+async function rawLoop(url: string): Promise<number> {
   let messages = 0;
   const count = () => {
     messages++;
@@ -48,7 +51,7 @@ async function rawLoop(): Promise<number> {
 }
 
 /** rx-transfer: the `message` events of one exchange, counted; `sample` is called with each one's number. */
-function viaTransfer(sample?: (n: number) => void): Promise<number> {
+function viaTransfer(url: string, sample?: (n: number) => void): Promise<number> {
   return new Promise((resolve, reject) => {
     let messages = 0;
     transfer({ url, responseType: format as 'sse' | 'ndjson' }).subscribe({
@@ -63,12 +66,12 @@ function viaTransfer(sample?: (n: number) => void): Promise<number> {
   });
 }
 
-const job = contender === 'raw reader loop' ? rawLoop : () => viaTransfer();
-for (let i = 0; i < Number(warmups); i++) await job();
+const job = contender === 'raw reader loop' ? rawLoop : (url: string) => viaTransfer(url);
+for (let i = 0; i < Number(warmups); i++) await job(urlOf(WARMUP_COUNT));
 if (mode === 'memory') {
   if (gc === undefined) throw new Error('run with --expose-gc');
   const heap: number[] = [];
-  const units = await viaTransfer((n) => {
+  const units = await viaTransfer(urlOf(Number(count)), (n) => {
     if (n % 10_000 !== 0) return;
     gc();
     heap.push(process.memoryUsage().heapUsed);
@@ -77,7 +80,7 @@ if (mode === 'memory') {
 } else {
   const before = process.cpuUsage();
   const start = performance.now();
-  const units = await job();
+  const units = await job(urlOf(Number(count)));
   const ms = performance.now() - start;
   const used = process.cpuUsage(before);
   console.log(JSON.stringify({ units, ms, cpuMicros: used.user + used.system }));

@@ -1,10 +1,11 @@
 import type { BrowserResults } from './browser-bench.ts';
 import type { BrowserBlobResults } from './browser-blob-bench.ts';
 import type { BrowserDigestResults } from './browser-digest-bench.ts';
+import type { BrowserMessagesResults } from './browser-messages-bench.ts';
 import type { EventCount } from './event-count.ts';
 import { median, type Series } from './measure.ts';
 import type { MemoryResult } from './memory.ts';
-import { type MessagesResults, RAW_LOOP } from './messages-suite.ts';
+import { type MessagesResults, RAW_LOOP, RAW_LOOP_CONTROL } from './messages-suite.ts';
 import { BLOB_SIZE, QUEUE, SIZE, SMALL_REQUESTS } from './sizes.ts';
 
 const MiB = 2 ** 20;
@@ -42,6 +43,7 @@ export interface Results {
   browserBlob?: BrowserBlobResults;
   /** Chromium: downloads whose response states a digest, against the same without one. */
   browserDigest?: BrowserDigestResults;
+  browserMessages?: BrowserMessagesResults;
   /** Node: message streams (SSE, NDJSON) against a raw reader loop with the same parser, and the heap over one. */
   messages?: MessagesResults;
 }
@@ -99,17 +101,19 @@ function memoryTable(results: readonly MemoryResult[]): string[] {
   return [...lines, ''];
 }
 
-/** Messages per second (as "req/s": one unit per message) for each format, then the heap over one stream. */
-function messagesTables(messages: MessagesResults): string[] {
-  const lines: string[] = [];
-  for (const format of ['sse', 'ndjson'] as const) {
-    const title = `Node, HTTP/1.1: ${messages.count} ${format === 'sse' ? 'SSE events' : 'NDJSON lines'} (msg/s)`;
-    lines.push(
-      ...seriesTable(title, messages[format], 'requests').map((line) =>
-        line.replace('req/s', 'msg/s').replace('µs/req', 'µs/msg'),
-      ),
+/** Messages per second (as "req/s": one unit per message) for each format, in Node or Chromium (no CPU column). */
+function messageRates(where: string, messages: MessagesResults | BrowserMessagesResults, cpu: boolean): string[] {
+  return (['sse', 'ndjson'] as const).flatMap((format) => {
+    const title = `${where}: ${messages.count} ${format === 'sse' ? 'SSE events' : 'NDJSON lines'} (msg/s)`;
+    return seriesTable(title, messages[format], 'requests', cpu).map((line) =>
+      line.replace('req/s', 'msg/s').replace('µs/req', 'µs/msg'),
     );
-  }
+  });
+}
+
+/** The Node message tables, then the heap over one stream. */
+function messagesTables(messages: MessagesResults): string[] {
+  const lines = messageRates('Node, HTTP/1.1', messages, true);
   lines.push(`${pad('heap after gc, every 10,000 messages (MiB)', 52)}growth from the 10,000th`);
   for (const { format, samples } of messages.heap) {
     const growth = Math.max(...samples) - (samples[0] as number);
@@ -191,6 +195,9 @@ export function render(
       ),
       ...seriesTable(`Chromium, ${d.protocol}: download ${d.bytes / MiB} MiB held, digests`, d.held, 'bytes', false),
     );
+  if (results.browserMessages) {
+    lines.push(...messageRates(`Chromium, ${results.browserMessages.protocol}`, results.browserMessages, false));
+  }
   if (results.messages) lines.push(...messagesTables(results.messages));
   if (results.memory) lines.push(...memoryTable(results.memory));
   if (results.events) lines.push(...eventTable(results.events));
@@ -220,7 +227,9 @@ function ratioTarget(
     const ratio = median(s.perRun.map((value, round) => value / (ref.perRun[round] as number)));
     notes.push(`${ratio.toFixed(3)}x of ${ref.name.replace(' (reference)', '')}`);
   }
-  const control = series?.find((entry) => [CONTROL, BLOB_STREAM_CONTROL, NO_DIGEST_CONTROL].includes(entry.name));
+  const control = series?.find((entry) =>
+    [CONTROL, BLOB_STREAM_CONTROL, NO_DIGEST_CONTROL, RAW_LOOP_CONTROL].includes(entry.name),
+  );
   if (control !== undefined) notes.push(`A/A control ${control.ratio.toFixed(3)}x`);
   const figure = `${s.ratio.toFixed(3)}x${notes.length === 0 ? '' : ` (${notes.join('; ')})`}`;
   return [{ target: `${label} >= ${least}x ${against}`, figure, met: s.ratio >= least }];
@@ -293,6 +302,11 @@ export function targetsOf(results: Results): Target[] {
     ...relativeMemory,
     ...events,
     ...messageTargets(results.messages),
+    ...(['sse', 'ndjson'] as const).flatMap((format) =>
+      ratioTarget(`Chromium ${format} messages/s, rx-transfer`, results.browserMessages?.[format], 'rx-transfer', 0.9, {
+        against: RAW_LOOP,
+      }),
+    ),
   ];
 }
 
@@ -319,7 +333,7 @@ function messageTargets(messages: MessagesResults | undefined): Target[] {
   const heap = messages.heap.map(({ format, samples }) => {
     const growth = Math.max(...samples) - (samples[0] as number);
     return {
-      target: `${format}, ${messages.count} messages: heap growth <= ${MESSAGE_HEAP_LIMIT / MiB} MiB`,
+      target: `${format}, ${messages.heapCount} messages: heap growth <= ${MESSAGE_HEAP_LIMIT / MiB} MiB`,
       figure: `${(growth / MiB).toFixed(2)} MiB`,
       met: growth <= MESSAGE_HEAP_LIMIT,
     };

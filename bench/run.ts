@@ -7,7 +7,7 @@
  * 583 s on a busy machine, too near the 10-minute limit. --browser-warmups=<n> rounds in the page (default 1);
  * --memory-repeats=<n> (default 2);
  * --only=<sections> (comma-separated, default all: download,upload,blob,small,queue,overhead,events,memory,messages,
- * browser,browser-blob,browser-digest,resumable); --memory-cases=<text> runs only the memory cases whose name contains it (`--only=memory
+ * browser,browser-blob,browser-digest,browser-messages,resumable); --memory-cases=<text> runs only the memory cases whose name contains it (`--only=memory
  * --memory-cases="Blob PUT"`: the retried uploads and their baseline).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -16,6 +16,7 @@ import { parseArgs } from 'node:util';
 import { runBrowserBench } from './browser-bench.ts';
 import { runBrowserBlobBench } from './browser-blob-bench.ts';
 import { runBrowserDigestBench } from './browser-digest-bench.ts';
+import { runBrowserMessagesBench } from './browser-messages-bench.ts';
 import { memoryCases, runMemoryCase } from './memory.ts';
 import { messagesSuite } from './messages-suite.ts';
 import {
@@ -31,10 +32,10 @@ import {
 import { type Results, render, targetsOf } from './report.ts';
 import { type ResumableResults, renderResumable, resumableSuite } from './resumable-bench.ts';
 import { startServerProcess } from './server-process.ts';
-import { BLOB_SIZE, DIGEST_SIZE, QUEUE, SIZE, SMALL_BLOB_SIZE, SMALL_REQUESTS } from './sizes.ts';
+import { BLOB_SIZE, DIGEST_SIZE, QUEUE, SIZE, SMALL_BLOB_SIZE, SMALL_REQUESTS, TIMED_MESSAGES } from './sizes.ts';
 
 const ALL =
-  'download,upload,blob,small,queue,overhead,events,memory,messages,browser,browser-blob,browser-digest,resumable';
+  'download,upload,blob,small,queue,overhead,events,memory,messages,browser,browser-blob,browser-digest,browser-messages,resumable';
 /** The in-memory overhead is steady from one process to the next: fewer rounds do. */
 const OVERHEAD_ROUNDS = 3;
 /**
@@ -111,6 +112,10 @@ try {
     if (only.has('browser-digest')) {
       results.browserDigest = await runBrowserDigestBench(server.http2, DIGEST_SIZE, browserRounds('chromium digests'));
     }
+    if (only.has('browser-messages')) {
+      const chromium = browserRounds('chromium messages');
+      results.browserMessages = await runBrowserMessagesBench(server.http2, TIMED_MESSAGES, chromium);
+    }
   } catch (error) {
     browserSkipped = `Chromium part skipped (bash scripts/ensure-chromium.sh installs it): ${String(error)}`;
   }
@@ -124,7 +129,11 @@ const machine = {
   cores: cpus().length,
   memoryGiB: Math.round(totalmem() / 2 ** 30),
   node: process.version,
-  chromium: results.browser?.version ?? results.browserBlob?.version ?? results.browserDigest?.version,
+  chromium:
+    results.browser?.version ??
+    results.browserBlob?.version ??
+    results.browserDigest?.version ??
+    results.browserMessages?.version,
   platform: `${process.platform} ${process.arch}`,
 };
 const setup = {

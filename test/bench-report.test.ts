@@ -103,6 +103,27 @@ describe('targetsOf', () => {
     ]);
   });
 
+  it('judges Chromium message streams against the raw reader loop, with its A/A control beside', () => {
+    const table = (ratio: number) => [
+      series('raw reader loop', [100], 1),
+      series('rx-transfer', [100 * ratio], ratio),
+      series('raw reader loop again (A/A control)', [90], 0.9),
+    ];
+    const browserMessages = { version: '1', protocol: 'h2', count: 1, sse: table(0.95), ndjson: table(0.85) };
+    expect(targetsOf({ browserMessages })).toEqual([
+      {
+        target: 'Chromium sse messages/s, rx-transfer >= 0.9x raw reader loop',
+        figure: '0.950x (A/A control 0.900x)',
+        met: true,
+      },
+      {
+        target: 'Chromium ndjson messages/s, rx-transfer >= 0.9x raw reader loop',
+        figure: '0.850x (A/A control 0.900x)',
+        met: false,
+      },
+    ]);
+  });
+
   it('judges Blob and File uploads against fetch(blob.stream()), with fetch(blob) and the A/A control beside', () => {
     const table = (rx: number, control: number) => [
       series('fetch(blob.stream())', [100, 100], 1),
