@@ -76,25 +76,35 @@ describe.each(faces)('the timeout limits against the real test server over $prot
   });
 
   it('let a body that drips a byte every 900 ms complete under a 1 s idle limit', async () => {
-    const id = crypto.randomUUID();
-    const { events, error } = await collect(
-      transfer({
-        url: `${origin()}/drip?id=${id}&ms=${DRIP_MS}&bytes=3`,
-        responseType: 'arrayBuffer',
-        progressInterval: 0,
-        timeout: { download: DRIP_LIMIT },
-        retry: false,
-      }),
-    );
-    const gaps = downloadGaps(events);
-    console.info(`${protocol} dripped body: gaps ${gaps.map((gap) => gap.toFixed(1)).join(', ')} ms`);
-    expect(error).toBeUndefined();
-    expect(sequence(events)).toEqual(['start', 'headers', 'download-progress+', 'complete']);
-    expect(progressOf(events, 'download-progress').map((event) => event.loaded)).toEqual([1, 2, 3]);
-    // Each byte came close to the limit, and together they outlasted it: each one moved the idle timer on.
-    expect(gaps.filter((gap) => gap < DRIP_MS - 50)).toEqual([]);
-    expect(gaps.reduce((sum, gap) => sum + gap)).toBeGreaterThan(DRIP_LIMIT);
-    expect(server().records.get(id)).toMatchObject({ responseComplete: true, clientAborted: false });
+    // 100 ms spare per byte: on a loaded machine the server's timer can write a byte late, and a byte then truly comes
+    // after more than 1 s of silence: the limit is right to end it. Such a run is tried again (at most three in all);
+    // one that timed out with the server on time fails.
+    for (let tries = 1; ; tries++) {
+      const id = crypto.randomUUID();
+      const { events, error } = await collect(
+        transfer({
+          url: `${origin()}/drip?id=${id}&ms=${DRIP_MS}&bytes=3`,
+          responseType: 'arrayBuffer',
+          progressInterval: 0,
+          timeout: { download: DRIP_LIMIT },
+          retry: false,
+        }),
+      );
+      const gaps = downloadGaps(events);
+      const written = server().records.get(id)?.dripGaps ?? [];
+      console.info(
+        `${protocol} dripped body: gaps ${gaps.map((gap) => gap.toFixed(1)).join(', ')} ms; server ${written.join(', ')} ms`,
+      );
+      if (error !== undefined && Math.max(...written) > DRIP_LIMIT - 50 && tries < 3) continue;
+      expect(error).toBeUndefined();
+      expect(sequence(events)).toEqual(['start', 'headers', 'download-progress+', 'complete']);
+      expect(progressOf(events, 'download-progress').map((event) => event.loaded)).toEqual([1, 2, 3]);
+      // Each byte came close to the limit, and together they outlasted it: each one moved the idle timer on.
+      expect(gaps.filter((gap) => gap < DRIP_MS - 50)).toEqual([]);
+      expect(gaps.reduce((sum, gap) => sum + gap)).toBeGreaterThan(DRIP_LIMIT);
+      expect(server().records.get(id)).toMatchObject({ responseComplete: true, clientAborted: false });
+      return;
+    }
   });
 });
 

@@ -36,6 +36,11 @@ export interface TransferRecord {
   bytesSent: number;
   /** The whole response was written and ended. */
   responseComplete: boolean;
+  /**
+   * `/drip`: the ms between one byte's write and the next (the first from the headers), by the server's clock: how
+   * late a loaded machine ran its timer, for a test that must tell a late server from a client that gave up early.
+   */
+  dripGaps?: number[];
   /** `/file`: the Range and If-Range the request carried, and the status it was answered with. */
   ranged?: { range: string | null; ifRange: string | null; status: number };
 }

@@ -43,6 +43,8 @@ export interface ServerRecord {
   responseComplete: boolean;
   bytesSent: number;
   timedOut?: boolean;
+  /** `/drip`: ms between its bytes' writes, by the server's clock. */
+  dripGaps?: number[];
 }
 
 /** Asks the server for its record of `id`, optionally waiting (bounded) until it is aborted or complete. */

@@ -8,7 +8,16 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { type TransferEvent, transfer } from '../../lib/index.js';
 import { within } from '../support/attempts.js';
 import { collect, progressOf, sequence } from '../support/collect.js';
-import { engine, engineName, forgetOrigins, meetOrigin, protocols, serverRecord, testId } from './support.js';
+import {
+  engine,
+  engineName,
+  forgetOrigins,
+  meetOrigin,
+  protocols,
+  serverRecord,
+  testId,
+  withStallWatch,
+} from './support.js';
 
 const LIMIT = 300;
 const DRIP_MS = 900;
@@ -67,27 +76,44 @@ describe.each(protocols)(`the timeout limits in ${engineName} over $protocol`, (
   });
 
   it('let a body that drips a byte every 900 ms complete under a 1 s idle limit', async () => {
-    const id = testId();
-    const { events, error } = await collect(
-      transfer({
-        url: `${origin}/drip?id=${id}&ms=${DRIP_MS}&bytes=3`,
-        responseType: 'arrayBuffer',
-        progressInterval: 0,
-        timeout: { download: DRIP_LIMIT },
-        retry: false,
-      }),
-    );
-    // Between bytes: Firefox shows the headers only with the first byte, so the wait before it says nothing here.
-    const reads = progressOf(events, 'download-progress');
-    const gaps = reads.slice(1).map((event, i) => event.time - (reads[i] as TransferEvent).time);
-    console.info(`${engineName} ${protocol} dripped body: gaps ${gaps.map((gap) => gap.toFixed(1)).join(', ')} ms`);
-    expect(error).toBeUndefined();
-    expect(progressOf(events, 'download-progress').map((event) => event.loaded)).toEqual([1, 2, 3]);
-    // Each byte came close to the limit, and together they outlasted it: each one moved the idle timer on. (WebKit's
-    // late deliveries bunch them: 664 ms then 1,172 ms.)
-    if (engine !== 'webkit') expect(gaps.filter((gap) => gap < DRIP_MS - 50)).toEqual([]);
-    expect(gaps.reduce((sum, gap) => sum + gap)).toBeGreaterThan(DRIP_LIMIT);
-    expect(await serverRecord(origin, id)).toMatchObject({ responseComplete: true, clientAborted: false });
+    // 100 ms spare per byte: a loaded machine can spend it. The server's timer may write a byte late (it serves every
+    // browser test at once), or a neighbouring test file may hold the page's thread (they share it), and a byte then
+    // truly comes after more than 1 s of silence: the limit is right to end it. Such a run is tried again (at most
+    // three in all); one that timed out with the server on time and the thread free fails.
+    for (let tries = 1; ; tries++) {
+      const id = testId();
+      const {
+        result: { events, error },
+        longestStall,
+      } = await withStallWatch(() =>
+        collect(
+          transfer({
+            url: `${origin}/drip?id=${id}&ms=${DRIP_MS}&bytes=3`,
+            responseType: 'arrayBuffer',
+            progressInterval: 0,
+            timeout: { download: DRIP_LIMIT },
+            retry: false,
+          }),
+        ),
+      );
+      const record = await serverRecord(origin, id, error === undefined ? undefined : 'aborted');
+      // Between bytes: Firefox shows the headers only with the first byte, so the wait before it says nothing here.
+      const reads = progressOf(events, 'download-progress');
+      const gaps = reads.slice(1).map((event, i) => event.time - (reads[i] as TransferEvent).time);
+      const serverLate = Math.max(...(record.dripGaps ?? [])) > DRIP_LIMIT - 50;
+      console.info(
+        `${engineName} ${protocol} dripped body: gaps ${gaps.map((gap) => gap.toFixed(1)).join(', ')} ms; server ${record.dripGaps?.join(', ')} ms; longest stall of the page ${longestStall.toFixed(0)} ms`,
+      );
+      if (error !== undefined && (serverLate || longestStall > 50) && tries < 3) continue;
+      expect(error).toBeUndefined();
+      expect(progressOf(events, 'download-progress').map((event) => event.loaded)).toEqual([1, 2, 3]);
+      // Each byte came close to the limit, and together they outlasted it: each one moved the idle timer on. (WebKit's
+      // late deliveries bunch them: 664 ms then 1,172 ms.)
+      if (engine !== 'webkit') expect(gaps.filter((gap) => gap < DRIP_MS - 50)).toEqual([]);
+      expect(gaps.reduce((sum, gap) => sum + gap)).toBeGreaterThan(DRIP_LIMIT);
+      expect(record).toMatchObject({ responseComplete: true, clientAborted: false });
+      return;
+    }
   });
 });
 
