@@ -1,4 +1,5 @@
 import type { MessageType, ResponseType } from '../core/options.js';
+import { readChunks } from './read-chunks.js';
 
 /** Where one exchange's response body goes, across its attempts. */
 export interface CollectOptions {
@@ -49,16 +50,6 @@ export interface CollectedBody {
   readonly fail: (reason: unknown) => void;
 }
 
-/** A body read that failed part-way; `loaded` is the body's count then, `cause` the platform's error. */
-export class BodyReadError extends Error {
-  readonly loaded: number;
-
-  constructor(loaded: number, cause: unknown) {
-    super(`Response body read failed after ${loaded} bytes`, { cause });
-    this.loaded = loaded;
-  }
-}
-
 const ignore = () => undefined;
 
 /**
@@ -93,34 +84,26 @@ export function collectBody({ responseType, sink, keepBytes }: CollectOptions, o
       loaded = 0;
       return true;
     },
-    async read(stream, onProgress, onChunk) {
-      const reader = stream?.getReader();
-      try {
-        while (reader !== undefined) {
-          let next: ReadableStreamReadResult<Uint8Array>;
-          try {
-            next = await reader.read();
-          } catch (error) {
-            throw new BodyReadError(loaded, error);
-          }
-          if (next.done) break;
-          const chunk = next.value;
-          if (loaded < keepBytes) prefix?.push(chunk.slice(0, keepBytes - loaded));
-          loaded += chunk.byteLength;
-          if (sink !== undefined) {
-            writer ??= sink.getWriter();
-            // Waiting only when the sink is full (or failed: its size is then null) saves a tick per chunk.
-            if (!((writer.desiredSize as number) > 0)) await writer.ready;
-            writer.write(chunk).catch(ignore);
-          }
-          kept?.push(chunk);
-          onChunk?.(chunk);
-          onProgress(loaded);
-        }
-      } catch (error) {
-        await reader?.cancel(error).catch(ignore);
-        throw error;
-      }
+    read(stream, onProgress, onChunk) {
+      const took = (chunk: Uint8Array): undefined => {
+        kept?.push(chunk);
+        onChunk?.(chunk);
+        onProgress(loaded);
+      };
+      const write = (chunk: Uint8Array): undefined => {
+        (writer as WritableStreamDefaultWriter<Uint8Array>).write(chunk).catch(ignore);
+        took(chunk);
+      };
+      const take = (chunk: Uint8Array) => {
+        if (loaded < keepBytes) prefix?.push(chunk.slice(0, keepBytes - loaded));
+        loaded += chunk.byteLength;
+        if (sink === undefined) return took(chunk);
+        writer ??= sink.getWriter();
+        // Waiting only when the sink is full (or failed: its size is then null) saves a tick per chunk.
+        if ((writer.desiredSize as number) > 0) return write(chunk);
+        return writer.ready.then(() => write(chunk));
+      };
+      return readChunks(stream, take, () => loaded);
     },
     async end() {
       if (sink !== undefined) await (writer ?? sink.getWriter()).close();

@@ -3,15 +3,16 @@ import { now } from '../core/clock.js';
 import type { CompleteEvent, DownloadProgressEvent, StageTimings, TotalSource, TransferEvent } from '../core/events.js';
 import type { MessageType, ResponseType, TransferOptions } from '../core/options.js';
 import { httpErrorFor } from '../errors/http-error.js';
-import { NetworkError } from '../errors/network-error.js';
-import { OverlongBodyError, ResponseParseError, ResumeError, TruncatedBodyError } from '../errors/transfer-errors.js';
+import { ResponseParseError, ResumeError, TruncatedBodyError } from '../errors/transfer-errors.js';
 import type { MessageStream } from '../messages/message-stream.js';
 import { partialRefusal, type ResumePoint, resumePointOf, unsatisfiedLength } from '../policies/resume.js';
 import { createProgressMeter } from '../progress/progress-meter.js';
 import type { UploadTracker } from '../progress/upload-tracker.js';
 import { statedHeader } from '../transports/ky-options.js';
-import { BodyReadError, type CollectedBody, collectBody } from './collected-body.js';
+import { overrun, readFailure } from './body-failures.js';
+import { type CollectedBody, collectBody } from './collected-body.js';
 import type { DigestCheck } from './digest-check.js';
+import { BodyReadError } from './read-chunks.js';
 import { responseTotal } from './response-total.js';
 
 const DEFAULT_MAX_ERROR_BODY = 64 * 1024;
@@ -212,25 +213,6 @@ async function startCheck(
 ) {
   const { startDigestCheck } = await import('./digest-check.js');
   return startDigestCheck(headers, whole, options.digest === 'require', elsewhere, held);
-}
-
-function readFailure(error: BodyReadError, total: number | undefined, sent: SentAttempt): Error {
-  if (total !== undefined && error.loaded < total) {
-    return new TruncatedBodyError(sent.method, sent.url, total, error.loaded, error.cause);
-  }
-  return new NetworkError(sent.request(), { cause: error.cause as Error });
-}
-
-/** The error for a body longer than the total its response stated. */
-function overrun(
-  { method, url }: SentAttempt,
-  total: number,
-  loaded: number,
-  source: TotalSource | undefined,
-  sizeHintHeader: string | undefined,
-): OverlongBodyError {
-  const stated = source === 'size-hint' ? `size hint \`${sizeHintHeader}\`` : 'Content-Length';
-  return new OverlongBodyError(method, url, total, loaded, stated);
 }
 
 function parseJson(text: string, { method, url }: SentAttempt): unknown {

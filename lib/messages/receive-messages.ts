@@ -1,3 +1,5 @@
+import { overrun, readFailure } from '../bodies/body-failures.js';
+import { BodyReadError, readChunks } from '../bodies/read-chunks.js';
 import type { Download } from '../bodies/receive-response.js';
 import { responseTotal } from '../bodies/response-total.js';
 import type { SentAttempt } from '../core/attempt.js';
@@ -5,8 +7,7 @@ import { now } from '../core/clock.js';
 import type { TransferEvent } from '../core/events.js';
 import type { MessageType, TransferOptions } from '../core/options.js';
 import { LineTooLongError, MessageParseError } from '../errors/message-errors.js';
-import { NetworkError } from '../errors/network-error.js';
-import { OverlongBodyError, TruncatedBodyError } from '../errors/transfer-errors.js';
+import { TruncatedBodyError } from '../errors/transfer-errors.js';
 import { createProgressMeter } from '../progress/progress-meter.js';
 import { createMessageStream, type MessageStream, StreamClosed } from './message-stream.js';
 import { type MessageParser, splitLines } from './split-lines.js';
@@ -70,37 +71,24 @@ async function readBody(
   const { response, method, url } = sent;
   const { total, source } = responseTotal(response.headers, options.sizeHintHeader);
   const meter = createProgressMeter(total);
-  const reader = response.body?.getReader();
   const decoder = new TextDecoder();
   let loaded = 0;
+  const take = (chunk: Uint8Array): undefined => {
+    loaded += chunk.byteLength;
+    if (total !== undefined && loaded > total) throw overrun(sent, total, loaded, source, options.sizeHintHeader);
+    const time = now();
+    clock.time = time;
+    parser.feed(decoder.decode(chunk, STREAMING));
+    emit({ type: 'download-progress', time, totalSource: source, ...meter(loaded, time) });
+  };
   try {
-    while (reader !== undefined) {
-      let next: ReadableStreamReadResult<Uint8Array>;
-      try {
-        next = await reader.read();
-      } catch (error) {
-        throw total !== undefined && loaded < total
-          ? new TruncatedBodyError(method, url, total, loaded, error)
-          : new NetworkError(sent.request(), { cause: error as Error });
-      }
-      if (next.done) break;
-      loaded += next.value.byteLength;
-      if (total !== undefined && loaded > total) {
-        const stated = source === 'size-hint' ? `size hint \`${options.sizeHintHeader}\`` : 'Content-Length';
-        throw new OverlongBodyError(method, url, total, loaded, stated);
-      }
-      const time = now();
-      clock.time = time;
-      parser.feed(decoder.decode(next.value, STREAMING));
-      emit({ type: 'download-progress', time, totalSource: source, ...meter(loaded, time) });
-    }
-    clock.time = now();
-    parser.feed(decoder.decode());
-    parser.end();
+    await readChunks(response.body, take, () => loaded);
   } catch (error) {
-    await reader?.cancel(error).catch(ignore);
-    throw error;
+    throw error instanceof BodyReadError ? readFailure(error, total, sent) : error;
   }
+  clock.time = now();
+  parser.feed(decoder.decode());
+  parser.end();
   if (total !== undefined && loaded < total) throw new TruncatedBodyError(method, url, total, loaded);
   return loaded;
 }
