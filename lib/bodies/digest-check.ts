@@ -8,9 +8,9 @@ export interface DigestCheck {
   readonly update: ((chunk: Uint8Array) => void) | undefined;
   /**
    * Rejects with an {@link IntegrityError} when the body read does not match, or `required` found nothing to check.
-   * `held` gives the whole body, for a check started with `held` true.
+   * `held` gives the whole body, read only by a check started with `held` true.
    */
-  readonly verify: (method: string, url: string, held?: () => Uint8Array) => Promise<void>;
+  readonly verify: (method: string, url: string, held: () => Uint8Array) => Promise<void>;
 }
 
 /**
@@ -40,7 +40,7 @@ export async function startDigestCheck(
     update: hasher?.update,
     async verify(method, url, body) {
       if (checked) {
-        const actual = hasher ? hasher.digest() : await sha256Of(body?.() ?? new Uint8Array());
+        const actual = hasher ? hasher.digest() : await sha256Of(body());
         if (actual === expected.value) return;
         throw new IntegrityError(
           method,
