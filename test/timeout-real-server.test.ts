@@ -99,8 +99,9 @@ describe.each(faces)('the timeout limits against the real test server over $prot
       expect(error).toBeUndefined();
       expect(sequence(events)).toEqual(['start', 'headers', 'download-progress+', 'complete']);
       expect(progressOf(events, 'download-progress').map((event) => event.loaded)).toEqual([1, 2, 3]);
-      // Each byte came close to the limit, and together they outlasted it: each one moved the idle timer on.
-      expect(gaps.filter((gap) => gap < DRIP_MS - 50)).toEqual([]);
+      // Each byte came close to the limit (by the server's clock: the client's gaps jitter either way on a loaded
+      // machine), and together they outlasted it: each one moved the idle timer on.
+      expect(written.filter((gap) => gap < DRIP_MS - 5)).toEqual([]);
       expect(gaps.reduce((sum, gap) => sum + gap)).toBeGreaterThan(DRIP_LIMIT);
       expect(server().records.get(id)).toMatchObject({ responseComplete: true, clientAborted: false });
       return;

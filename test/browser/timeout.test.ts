@@ -107,9 +107,9 @@ describe.each(protocols)(`the timeout limits in ${engineName} over $protocol`, (
       if (error !== undefined && (serverLate || longestStall > 50) && tries < 3) continue;
       expect(error).toBeUndefined();
       expect(progressOf(events, 'download-progress').map((event) => event.loaded)).toEqual([1, 2, 3]);
-      // Each byte came close to the limit, and together they outlasted it: each one moved the idle timer on. (WebKit's
-      // late deliveries bunch them: 664 ms then 1,172 ms.)
-      if (engine !== 'webkit') expect(gaps.filter((gap) => gap < DRIP_MS - 50)).toEqual([]);
+      // Each byte came close to the limit (by the server's clock: the page's gaps jitter by tens of ms either way on a
+      // loaded machine, 959 then 842 ms in one run), and together they outlasted it: each one moved the idle timer on.
+      expect(record.dripGaps?.filter((gap) => gap < DRIP_MS - 5)).toEqual([]);
       expect(gaps.reduce((sum, gap) => sum + gap)).toBeGreaterThan(DRIP_LIMIT);
       expect(record).toMatchObject({ responseComplete: true, clientAborted: false });
       return;
