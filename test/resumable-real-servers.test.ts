@@ -15,7 +15,7 @@ import {
   resumableUpload,
 } from '../lib/resumable/index.js';
 import { collect } from './support/collect.js';
-import { type CutProxy, startCutProxy } from './support/cut-proxy.js';
+import { type FaultProxy, startFaultProxy } from './support/fault-proxy.js';
 import { pattern } from './support/pattern.js';
 import { eventTypes, progressSetbacks, randomOffsets } from './support/resumable-checks.js';
 import { startTusServer, type TusServer } from './support/tus-server.js';
@@ -28,7 +28,7 @@ beforeAll(async () => {
   tus = await startTusServer({ maxSize: 300 * MiB });
 });
 afterAll(() => tus?.close());
-const proxies: CutProxy[] = [];
+const proxies: FaultProxy[] = [];
 afterEach(async () => {
   await Promise.all(proxies.splice(0).map((proxy) => proxy.close()));
 });
@@ -90,7 +90,7 @@ describe.each(targets)('resumable uploads against $name', (target) => {
   it(`stores a ${target.bigSize / MiB} MiB upload byte-identical after its connection is dropped at three random offsets, with one continuous progress`, async () => {
     const bigBytes = pattern(BIG);
     const cuts = randomOffsets(BIG, 3, 16 * MiB);
-    const proxy = await startCutProxy(target.origin(), cuts);
+    const proxy = await startFaultProxy(target.origin(), { direction: 'up', count: 'all', at: cuts });
     proxies.push(proxy);
     const { events, error } = await run({
       endpoint: target.endpoint(proxy.origin),
@@ -99,7 +99,7 @@ describe.each(targets)('resumable uploads against $name', (target) => {
       retry: { limit: 5, delay: 20 },
     });
     expect(error, `cut at ${cuts}`).toBeUndefined();
-    expect(proxy.report().faults).toBe(3);
+    expect(proxy.report().cuts).toBe(3);
     const complete = completeOf(events);
     expect(await target.storedSha256(complete.url)).toBe(sha256(bigBytes));
     expect(events.filter((event) => event.type === 'retry')).toHaveLength(3);
@@ -145,7 +145,8 @@ describe.each(targets)('resumable uploads against $name', (target) => {
     // The stall comes early in a large append: what the socket buffers take (several MiB here) counts as sent.
     const bytes = pattern(40 * MiB);
     const stallAt = MiB + 12_345;
-    const proxy = target.protocol === 'tus' ? await startCutProxy(target.origin(), [stallAt], 'stall') : undefined;
+    const stall = { direction: 'up', count: 'all', at: [stallAt], mode: 'stall' } as const;
+    const proxy = target.protocol === 'tus' ? await startFaultProxy(target.origin(), stall) : undefined;
     if (proxy) proxies.push(proxy);
     const started = performance.now();
     const { events, error } = await run({

@@ -60,7 +60,7 @@ async function proxy(target: string, at: number[], mode: 'cut' | 'stall' = 'cut'
 
 /** How many connections the proxy at `origin` has failed. */
 async function faultsOf(origin: string): Promise<number> {
-  return ((await (await fetch(`${control}/proxies/${new URL(origin).port}`)).json()) as { faults: number }).faults;
+  return ((await (await fetch(`${control}/proxies/${new URL(origin).port}`)).json()) as { cuts: number }).cuts;
 }
 
 const sha256 = async (bytes: Uint8Array) =>

@@ -1,6 +1,6 @@
 import { createServer } from 'node:http';
 import { closeServer, listenLocal } from '../../scripts/server/listen-local.ts';
-import { type CutProxy, startCutProxy } from './cut-proxy.ts';
+import { type FaultProxy, startFaultProxy } from './fault-proxy.ts';
 
 /** A running {@link startProxyControl} server. */
 export interface ProxyControl {
@@ -11,13 +11,14 @@ export interface ProxyControl {
 }
 
 /**
- * A small HTTP server on 127.0.0.1 through which a page starts {@link startCutProxy} proxies (the
+ * A small HTTP server on 127.0.0.1 through which a page starts {@link startFaultProxy} proxies (the
  * page cannot open sockets): `POST /proxies?target=<origin>&at=<offset,…>&mode=cut|stall` answers
- * `{ origin }` of a new proxy to `target`, a server on 127.0.0.1; `GET /proxies/<port>` answers its
- * report. Any origin may call it (CORS); every proxy is closed with it.
+ * `{ origin }` of a new proxy to `target`, a server on 127.0.0.1, that cuts or stalls the connections
+ * whose bytes from the page, counted over all connections, reach each of `at`; `GET /proxies/<port>`
+ * answers its report. Any origin may call it (CORS); every proxy is closed with it.
  */
 export async function startProxyControl(): Promise<ProxyControl> {
-  const proxies = new Map<string, CutProxy>();
+  const proxies = new Map<string, FaultProxy>();
   const server = createServer((request, response) => {
     response.setHeader('access-control-allow-origin', '*');
     const reply = (status: number, body: unknown) => {
@@ -30,7 +31,7 @@ export async function startProxyControl(): Promise<ProxyControl> {
       if (new URL(target).hostname !== '127.0.0.1') return reply(400, { error: 'targets are on 127.0.0.1 only' });
       const at = (url.searchParams.get('at') ?? '').split(',').filter(Boolean).map(Number);
       const mode = url.searchParams.get('mode') === 'stall' ? 'stall' : 'cut';
-      void startCutProxy(target, at, mode).then((proxy) => {
+      void startFaultProxy(target, { direction: 'up', count: 'all', at, mode }).then((proxy) => {
         proxies.set(new URL(proxy.origin).port, proxy);
         reply(200, { origin: proxy.origin });
       });
