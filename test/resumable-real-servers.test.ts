@@ -148,7 +148,6 @@ describe.each(targets)('resumable uploads against $name', (target) => {
     const stall = { direction: 'up', count: 'all', at: [stallAt], mode: 'stall' } as const;
     const proxy = target.protocol === 'tus' ? await startFaultProxy(target.origin(), stall) : undefined;
     if (proxy) proxies.push(proxy);
-    const started = performance.now();
     const { events, error } = await run({
       endpoint: target.endpoint(proxy?.origin ?? target.origin(), `?stallAt=${stallAt}`),
       protocol: target.protocol,
@@ -160,8 +159,8 @@ describe.each(targets)('resumable uploads against $name', (target) => {
     expect(error).toBeUndefined();
     const retries = events.filter((event) => event.type === 'retry');
     expect(retries).toHaveLength(1);
-    expect(retries[0]).toMatchObject({ error: { name: 'TimeoutError', phase: 'upload' } });
-    expect(performance.now() - started).toBeLessThan(10_000);
+    // The 1 s upload idle limit caught the stall (its error says which limit), not a wall-clock bound of the test's.
+    expect(retries[0]).toMatchObject({ error: { name: 'TimeoutError', phase: 'upload', limit: 1000 } });
     expect(await target.storedSha256(completeOf(events).url)).toBe(sha256(bytes));
     expect(progressSetbacks(events)).toEqual([]);
   });

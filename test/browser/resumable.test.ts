@@ -171,7 +171,6 @@ describe.runIf(engine === 'chromium').each(targets)('resumable uploads in Chromi
     const bytes = pattern(40 * MiB);
     const stallAt = MiB + 12_345;
     const origin = target.protocol === 'tus' ? await proxy(target.origin, [stallAt], 'stall') : target.origin;
-    const started = performance.now();
     const { events, error } = await run({
       endpoint: target.endpoint(origin, `?stallAt=${stallAt}`),
       protocol: target.protocol,
@@ -183,8 +182,8 @@ describe.runIf(engine === 'chromium').each(targets)('resumable uploads in Chromi
     expect(error).toBeUndefined();
     const retries = events.filter((event) => event.type === 'retry');
     expect(retries).toHaveLength(1);
-    expect(retries[0]).toMatchObject({ error: { name: 'TimeoutError', phase: 'upload' } });
-    expect(performance.now() - started).toBeLessThan(15_000);
+    // The 1 s upload idle limit caught the stall (its error says which limit), not a wall-clock bound of the test's.
+    expect(retries[0]).toMatchObject({ error: { name: 'TimeoutError', phase: 'upload', limit: 1000 } });
     expect(digestOf(events)).toBe(`sha-256=:${await sha256(bytes)}:`);
     expect(progressSetbacks(events)).toEqual([]);
   });
