@@ -67,7 +67,13 @@ const rounds = (section: string, warmups = Number(values.warmups)): Rounds => {
 
 const results: Results & { resumable?: ResumableResults } = {};
 let browserSkipped: string | undefined;
-const server = await startServerProcess(15 * 60_000);
+/**
+ * The server's own lifetime, a backstop (it is stopped at the end in any case): longer than the whole run. At 15
+ * minutes it stopped before the last sections of a full run (15 min 8 s on 2026-12-02, a quiet machine), which then
+ * failed with ECONNREFUSED.
+ */
+const SERVER_LIFETIME_MS = 45 * 60_000;
+const server = await startServerProcess(SERVER_LIFETIME_MS);
 try {
   if (only.has('download')) results.download = await downloadSuite(server.http1, rounds('download'));
   if (only.has('upload')) results.upload = await uploadSuite(server.http1, rounds('upload'));
